@@ -1,0 +1,102 @@
+package org.flipstorm.analysis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Per-layer vulnerability of a campaign: trials, SDC rate with a Wilson interval, non-finite rate, delta loss. */
+public final class LayerSummary {
+    private static final String QUERY = "/org/flipstorm/analysis/layer_summary.sql";
+
+    private LayerSummary() {}
+
+    /**
+     * One layer's row.
+     *
+     * @param modelId model id
+     * @param layerIndex layer index
+     * @param layerName layer name
+     * @param trials trials
+     * @param sdc trials whose top-1 changed
+     * @param nonFinite trials whose output held NaN or Inf
+     * @param meanDeltaLoss mean |delta loss| over finite trials (NaN when there are none)
+     * @param sdcInterval Wilson interval of the SDC rate
+     */
+    public record Row(String modelId, int layerIndex, String layerName, long trials, long sdc, long nonFinite,
+                      double meanDeltaLoss, Intervals.Interval sdcInterval) {
+        /** SDC rate. */
+        public double sdcRate() {
+            return sdc / (double) trials;
+        }
+
+        /** Non-finite rate. */
+        public double nonFiniteRate() {
+            return nonFinite / (double) trials;
+        }
+    }
+
+    /** The query text with {@code ${trials}} still in it. */
+    public static String querySql() {
+        try (InputStream in = LayerSummary.class.getResourceAsStream(QUERY)) {
+            if (in == null) {
+                throw new IllegalStateException("query resource " + QUERY + " missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The trials directory of a campaign: {@code dir/trials} when {@code dir} is a campaign
+     * directory, else {@code dir} itself.
+     */
+    public static Path trialsDir(Path dir) {
+        Path trials = dir.resolve("trials");
+        return Files.isDirectory(trials) ? trials : dir;
+    }
+
+    /** The DuckDB table expression over every Parquet file under {@code trialsDir}. */
+    public static String parquetSource(Path trialsDir) {
+        String glob = trialsDir.toAbsolutePath().normalize() + "/**/*.parquet";
+        return "read_parquet('" + glob.replace("'", "''") + "', hive_partitioning = true)";
+    }
+
+    /** Computes the table for the Parquet under {@code trialsDir}. */
+    public static List<Row> compute(Path trialsDir, double confidence) {
+        if (!Files.isDirectory(trialsDir)) {
+            throw new IllegalArgumentException("trial directory " + trialsDir + " does not exist; expected a"
+                    + " campaign directory (with trials/) or a trials directory of Parquet files");
+        }
+        String sql = querySql().replace("${trials}", parquetSource(trialsDir));
+        List<Row> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                long trials = rs.getLong("trials");
+                long sdc = rs.getLong("sdc");
+                double dl = rs.getDouble("mean_delta_loss");
+                if (rs.wasNull()) {
+                    dl = Double.NaN;
+                }
+                out.add(new Row(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"),
+                        trials, sdc, rs.getLong("non_finite"), dl,
+                        Intervals.wilson(sdc, trials, confidence)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read trial Parquet under " + trialsDir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

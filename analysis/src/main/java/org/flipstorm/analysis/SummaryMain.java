@@ -1,0 +1,115 @@
+package org.flipstorm.analysis;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code summary DIR [--csv FILE] [--confidence 0.95]}: prints the per-layer table of a campaign
+ * and writes it as CSV (default {@code DIR/layer_summary.csv}).
+ */
+public final class SummaryMain {
+    private SummaryMain() {}
+
+    /** Entry point. */
+    public static void main(String[] argv) {
+        int status = run(argv, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the command and returns its exit status. */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        try {
+            Path dir = null;
+            Path csv = null;
+            double confidence = 0.95;
+            for (int i = 0; i < argv.length; i++) {
+                switch (argv[i]) {
+                    case "--csv" -> csv = Path.of(value(argv, ++i, "--csv"));
+                    case "--confidence" -> confidence = parseConfidence(value(argv, ++i, "--confidence"));
+                    default -> {
+                        if (argv[i].startsWith("--") || dir != null) {
+                            throw new IllegalArgumentException("unexpected argument '" + argv[i]
+                                    + "'; usage: summary DIR [--csv FILE] [--confidence 0.95]");
+                        }
+                        dir = Path.of(argv[i]);
+                    }
+                }
+            }
+            if (dir == null) {
+                throw new IllegalArgumentException("usage: summary DIR [--csv FILE] [--confidence 0.95]");
+            }
+            List<LayerSummary.Row> rows = LayerSummary.compute(LayerSummary.trialsDir(dir), confidence);
+            print(rows, confidence, out);
+            Path target = csv != null ? csv : dir.resolve("layer_summary.csv");
+            writeCsv(rows, target);
+            out.println("wrote " + target);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("summary: " + e.getMessage());
+            return 2;
+        } catch (IOException | IllegalStateException e) {
+            err.println("summary: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static String value(String[] argv, int i, String opt) {
+        if (i >= argv.length) {
+            throw new IllegalArgumentException("option " + opt + " needs a value");
+        }
+        return argv[i];
+    }
+
+    private static double parseConfidence(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--confidence must be a number such as 0.95, got '" + v + "'", e);
+        }
+    }
+
+    /** Prints the table in fixed-width columns. */
+    static void print(List<LayerSummary.Row> rows, double confidence, PrintStream out) {
+        String ci = String.format(Locale.ROOT, "%.0f%% CI", confidence * 100);
+        out.printf(Locale.ROOT, "%-24s %5s %-10s %8s %9s %-19s %10s %11s%n", "model", "layer", "name", "trials",
+                "sdc_rate", ci, "non_finite", "mean_dloss");
+        for (LayerSummary.Row r : rows) {
+            out.printf(Locale.ROOT, "%-24s %5d %-10s %8d %9.4f [%.4f, %.4f]   %10.4f %11.4f%n", r.modelId(),
+                    r.layerIndex(), r.layerName(), r.trials(), r.sdcRate(), r.sdcInterval().low(),
+                    r.sdcInterval().high(), r.nonFiniteRate(), r.meanDeltaLoss());
+        }
+    }
+
+    /** Writes the table as CSV, atomically. */
+    static void writeCsv(List<LayerSummary.Row> rows, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("model_id,layer_index,layer_name,trials,sdc,sdc_rate,sdc_ci_low,sdc_ci_high,non_finite,"
+                + "non_finite_rate,mean_delta_loss");
+        for (LayerSummary.Row r : rows) {
+            lines.add(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%.6f,%.6f,%.6f,%d,%.6f,%.6f", csv(r.modelId()),
+                    r.layerIndex(), csv(r.layerName()), r.trials(), r.sdc(), r.sdcRate(), r.sdcInterval().low(),
+                    r.sdcInterval().high(), r.nonFinite(), r.nonFiniteRate(), r.meanDeltaLoss()));
+        }
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), ".summary", ".csv.tmp");
+        try {
+            Files.write(tmp, lines);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

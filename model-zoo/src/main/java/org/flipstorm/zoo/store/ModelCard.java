@@ -1,0 +1,101 @@
+package org.flipstorm.zoo.store;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a trained model is, as JSON beside its zip: provenance for every campaign that uses it.
+ *
+ * @param modelId stable id, e.g. {@code lenet-fmnist-baseline}
+ * @param architecture builder id, e.g. {@code lenet}
+ * @param variant {@code baseline} or {@code text_guided}
+ * @param dataset dataset id, e.g. {@code fashion-mnist}
+ * @param classNames class names in label order
+ * @param inputShape channels, height, width
+ * @param parameterCount number of trainable parameters
+ * @param weightsSha256 SHA-256 of the parameters as little-endian float32 (see {@link ModelStore})
+ * @param testAccuracy accuracy on {@code testImages} images of the test split, measured at save time
+ * @param testImages how many test images the accuracy is over
+ * @param training how it was trained
+ * @param layers the layers, in order
+ * @param flipstormVersion FlipStorm version that wrote it
+ * @param dl4jVersion DL4J version that wrote it
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelCard(
+        String modelId,
+        String architecture,
+        String variant,
+        String dataset,
+        List<String> classNames,
+        List<Integer> inputShape,
+        long parameterCount,
+        String weightsSha256,
+        double testAccuracy,
+        int testImages,
+        Training training,
+        List<LayerInfo> layers,
+        String flipstormVersion,
+        String dl4jVersion) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Checks the fields every reader relies on. */
+    public ModelCard {
+        Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(variant, "variant");
+        classNames = List.copyOf(classNames);
+        inputShape = List.copyOf(inputShape);
+        layers = List.copyOf(layers);
+    }
+
+    /**
+     * Training settings and cost.
+     *
+     * @param epochs epochs run
+     * @param batchSize minibatch size
+     * @param optimizer optimizer name
+     * @param learningRate learning rate
+     * @param weightDecay L2 weight decay
+     * @param seed seed of initialisation and shuffling
+     * @param trainImages images per epoch
+     * @param trainSeconds wall time of training
+     * @param imagesPerSecond training throughput
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Training(int epochs, int batchSize, String optimizer, double learningRate, double weightDecay,
+                           long seed, int trainImages, double trainSeconds, double imagesPerSecond) {}
+
+    /**
+     * One layer of the network.
+     *
+     * @param index position in the network
+     * @param name layer name
+     * @param type DL4J layer class
+     * @param outputShape shape of one image's output (without the batch dimension)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LayerInfo(int index, String name, String type, List<Long> outputShape) {}
+
+    /** Writes the card as indented JSON. */
+    public void write(Path file) throws IOException {
+        Files.writeString(file, JSON.writeValueAsString(this) + "\n");
+    }
+
+    /** Reads a card written by {@link #write}. */
+    public static ModelCard read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), ModelCard.class);
+    }
+
+    /** The same card with another hash (used when saving). */
+    public ModelCard withWeightsSha256(String sha) {
+        return new ModelCard(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, sha,
+                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion);
+    }
+}

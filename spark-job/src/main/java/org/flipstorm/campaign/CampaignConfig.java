@@ -1,0 +1,146 @@
+package org.flipstorm.campaign;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a campaign from a HOCON file (see {@code conf/local.conf}) into a {@link CampaignSpec}.
+ * All keys live under {@value #ROOT}; each key's default stands beside its name here.
+ */
+public final class CampaignConfig {
+    /** Block that holds the campaign. */
+    public static final String ROOT = "campaign";
+
+    public static final String NAME = "name";
+    public static final String SEED = "seed";
+    public static final long SEED_DEFAULT = 42L;
+    public static final String MODEL = "model";
+    public static final String IMAGES_DATASET = "images.dataset";
+    public static final String IMAGES_PATH = "images.path";
+    public static final String IMAGES_SPLIT = "images.split";
+    public static final String IMAGES_SPLIT_DEFAULT = "test";
+    public static final String IMAGES_COUNT = "images.count";
+    public static final String LAYERS = "layers";
+    public static final String LAYERS_DEFAULT = CampaignSpec.ALL_LAYERS;
+    public static final String TRIALS_PER_LAYER = "trials-per-layer";
+    public static final String BITS = "bits";
+    public static final String BITS_ALL = "all";
+    public static final String FORMAT = "format";
+    public static final String FORMAT_DEFAULT = "fp32";
+    public static final String OUTPUT = "output";
+    public static final String OUTPUT_DEFAULT = "campaigns";
+    public static final String OVERWRITE = "overwrite";
+    public static final boolean OVERWRITE_DEFAULT = false;
+    public static final String IMAGES_PER_SHARD = "images-per-shard";
+    public static final int IMAGES_PER_SHARD_DEFAULT = 25;
+    public static final String MAX_BATCH = "max-batch";
+    public static final int MAX_BATCH_DEFAULT = org.flipstorm.inject.InjectionEngine.DEFAULT_MAX_BATCH;
+    public static final String SPARK_MASTER = "spark-master";
+    public static final String SPARK_MASTER_DEFAULT = "local[2]";
+
+    private static final Set<String> KNOWN = Set.of(NAME, SEED, MODEL, IMAGES_DATASET, IMAGES_PATH, IMAGES_SPLIT,
+            IMAGES_COUNT, LAYERS, TRIALS_PER_LAYER, BITS, FORMAT, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
+            SPARK_MASTER);
+
+    private CampaignConfig() {}
+
+    /**
+     * Reads {@code file}, with {@code overrides} (HOCON lines such as
+     * {@code campaign.trials-per-layer = 100}) taking precedence.
+     */
+    public static CampaignSpec load(File file, List<String> overrides) {
+        if (!file.isFile()) {
+            throw new IllegalArgumentException("campaign config " + file + " does not exist; expected a HOCON file"
+                    + " such as conf/local.conf");
+        }
+        Config over = ConfigFactory.parseString(String.join("\n", overrides));
+        Config conf;
+        try {
+            conf = over.withFallback(ConfigFactory.parseFile(file)).resolve();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("campaign config " + file + " is not valid HOCON: " + e.getMessage(), e);
+        }
+        return fromConfig(conf);
+    }
+
+    /** Builds the spec from a parsed config that has a {@value #ROOT} block. */
+    public static CampaignSpec fromConfig(Config root) {
+        if (!root.hasPath(ROOT)) {
+            throw new IllegalArgumentException("config has no '" + ROOT + "' block; expected campaign { ... }");
+        }
+        Config c = root.getConfig(ROOT);
+        Set<String> unknown = new TreeSet<>();
+        c.entrySet().forEach(e -> {
+            if (!KNOWN.contains(e.getKey())) {
+                unknown.add(e.getKey());
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown campaign key(s) " + unknown + "; known keys: "
+                    + new TreeSet<>(KNOWN));
+        }
+        try {
+            return new CampaignSpec(
+                    c.hasPath(NAME) ? c.getString(NAME) : null,
+                    c.hasPath(SEED) ? c.getLong(SEED) : SEED_DEFAULT,
+                    c.hasPath(MODEL) ? c.getString(MODEL) : null,
+                    new CampaignSpec.ImageSource(
+                            c.hasPath(IMAGES_DATASET) ? c.getString(IMAGES_DATASET) : null,
+                            c.hasPath(IMAGES_PATH) ? c.getString(IMAGES_PATH) : null,
+                            c.hasPath(IMAGES_SPLIT) ? c.getString(IMAGES_SPLIT) : IMAGES_SPLIT_DEFAULT,
+                            required(c, IMAGES_COUNT) ? c.getInt(IMAGES_COUNT) : 0),
+                    stringOrList(c, LAYERS, LAYERS_DEFAULT),
+                    required(c, TRIALS_PER_LAYER) ? c.getInt(TRIALS_PER_LAYER) : 0,
+                    bits(c),
+                    c.hasPath(FORMAT) ? c.getString(FORMAT) : FORMAT_DEFAULT,
+                    c.hasPath(OUTPUT) ? c.getString(OUTPUT) : OUTPUT_DEFAULT,
+                    c.hasPath(OVERWRITE) ? c.getBoolean(OVERWRITE) : OVERWRITE_DEFAULT,
+                    c.hasPath(IMAGES_PER_SHARD) ? c.getInt(IMAGES_PER_SHARD) : IMAGES_PER_SHARD_DEFAULT,
+                    c.hasPath(MAX_BATCH) ? c.getInt(MAX_BATCH) : MAX_BATCH_DEFAULT,
+                    c.hasPath(SPARK_MASTER) ? c.getString(SPARK_MASTER) : SPARK_MASTER_DEFAULT);
+        } catch (ConfigException.WrongType e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean required(Config c, String key) {
+        if (!c.hasPath(key)) {
+            throw new IllegalArgumentException("campaign." + key + " is missing");
+        }
+        return true;
+    }
+
+    private static List<String> stringOrList(Config c, String key, String dflt) {
+        if (!c.hasPath(key)) {
+            return List.of(dflt);
+        }
+        if (c.getValue(key).valueType() == ConfigValueType.LIST) {
+            List<String> out = new ArrayList<>();
+            c.getList(key).forEach(v -> out.add(String.valueOf(v.unwrapped())));
+            return out;
+        }
+        return List.of(c.getString(key));
+    }
+
+    private static List<Integer> bits(Config c) {
+        if (!c.hasPath(BITS)) {
+            return List.of();
+        }
+        if (c.getValue(BITS).valueType() == ConfigValueType.STRING) {
+            String v = c.getString(BITS);
+            if (!v.equals(BITS_ALL)) {
+                throw new IllegalArgumentException("campaign.bits '" + v + "' unknown; expected 'all' or a list of"
+                        + " bit positions such as [30, 31]");
+            }
+            return List.of();
+        }
+        return c.getIntList(BITS);
+    }
+}

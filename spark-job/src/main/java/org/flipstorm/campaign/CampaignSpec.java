@@ -1,0 +1,129 @@
+package org.flipstorm.campaign;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.flipstorm.inject.BitFlip;
+
+/**
+ * A campaign, validated once: every path that makes one (config file, command line, code) ends
+ * here.
+ *
+ * @param name campaign name (letters, digits, '.', '_', '-')
+ * @param seed seed from which every trial is drawn
+ * @param model path of the model zip (its card must lie beside it)
+ * @param images which images the trials draw from
+ * @param layers layer names or indices, or the single word {@code all} (every layer but a
+ *     parameter-free loss layer) or {@code compute} (layers with parameters)
+ * @param trialsPerLayer trials drawn for each selected layer
+ * @param bits bit positions drawn from (empty: every bit of the format)
+ * @param format number format of the faulty value; {@code fp32} for now
+ * @param output directory under which the campaign writes {@code <name>/trials} and its manifest
+ * @param overwrite replace an existing campaign of the same name instead of refusing
+ * @param imagesPerShard images per Spark task (all their trials run in that task)
+ * @param maxBatch most rows in one suffix batch
+ * @param master Spark master when the job is not launched by spark-submit
+ */
+public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
+                           int trialsPerLayer, List<Integer> bits, String format, String output, boolean overwrite,
+                           int imagesPerShard, int maxBatch, String master) implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    /** Layer-selection word: every layer but a parameter-free loss layer. */
+    public static final String ALL_LAYERS = "all";
+    /** Layer-selection word: layers with parameters (convolution, dense). */
+    public static final String COMPUTE_LAYERS = "compute";
+
+    /** Checks every field; messages name the bad value and what was expected. */
+    public CampaignSpec {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("campaign name '" + name + "' is not valid; expected letters,"
+                    + " digits, '.', '_' or '-'");
+        }
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("model path is missing; expected the path of a model zip, e.g."
+                    + " model-zoo/models/lenet-fmnist-baseline.zip");
+        }
+        if (images == null) {
+            throw new IllegalArgumentException("images are missing; expected images { dataset, split, count }");
+        }
+        if (layers == null || layers.isEmpty()) {
+            throw new IllegalArgumentException("layers are missing; expected 'all', 'compute' or a list of layer"
+                    + " names or indices");
+        }
+        layers = List.copyOf(layers);
+        if (trialsPerLayer < 1) {
+            throw new IllegalArgumentException("trials-per-layer " + trialsPerLayer + " must be >= 1");
+        }
+        format = format == null ? "fp32" : format.toLowerCase(Locale.ROOT);
+        if (!format.equals("fp32")) {
+            throw new IllegalArgumentException("format '" + format + "' is not supported; expected fp32");
+        }
+        bits = bits == null ? List.of() : List.copyOf(bits);
+        for (int b : bits) {
+            BitFlip.checkBit(b);
+        }
+        if (output == null || output.isBlank()) {
+            throw new IllegalArgumentException("output path is missing; expected a directory, e.g. campaigns");
+        }
+        if (imagesPerShard < 1) {
+            throw new IllegalArgumentException("images-per-shard " + imagesPerShard + " must be >= 1");
+        }
+        if (maxBatch < 2) {
+            throw new IllegalArgumentException("max-batch " + maxBatch + " must be >= 2");
+        }
+        if (master == null || master.isBlank()) {
+            master = "local[2]";
+        }
+    }
+
+    /**
+     * The fields that decide the campaign's rows (not where they go or which cluster runs them),
+     * as one string: two specs with equal identities produce the same trials and outcomes.
+     */
+    public String identity() {
+        return String.join("|", name, Long.toString(seed), model, images.toString(), layers.toString(),
+                Integer.toString(trialsPerLayer), bits.toString(), format, Integer.toString(imagesPerShard),
+                Integer.toString(maxBatch));
+    }
+
+    /** The bits trials draw from: the configured ones, or all 32 of FP32. */
+    public int[] bitChoices() {
+        if (!bits.isEmpty()) {
+            return bits.stream().mapToInt(Integer::intValue).toArray();
+        }
+        int[] all = new int[BitFlip.FP32_BITS];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return all;
+    }
+
+    /**
+     * Where the trial images come from.
+     *
+     * @param dataset dataset id ({@code fashion-mnist}, {@code mnist})
+     * @param path directory searched first (may be null: the dataset's system directory)
+     * @param split {@code train} or {@code test}
+     * @param count the first {@code count} images of the split are used
+     */
+    public record ImageSource(String dataset, String path, String split, int count) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Validates the fields that need no file system. */
+        public ImageSource {
+            if (dataset == null || dataset.isBlank()) {
+                throw new IllegalArgumentException("images.dataset is missing; expected e.g. fashion-mnist");
+            }
+            split = split == null ? "test" : split;
+            if (!split.equals("test") && !split.equals("train")) {
+                throw new IllegalArgumentException("images.split '" + split + "' unknown; expected test or train");
+            }
+            if (count < 1) {
+                throw new IllegalArgumentException("images.count " + count + " must be >= 1");
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.flipstorm.campaign;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.flipstorm.inject.InjectionEngine;
+import org.flipstorm.inject.LayerStack;
+import org.flipstorm.zoo.ZooException;
+import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.ImageSet;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.flipstorm.zoo.store.ModelStore;
+
+/**
+ * Per-JVM caches of an executor: each model is read from disk once per JVM (keyed by path and
+ * weights hash) and each concurrent task borrows its own copy of the network, since DL4J layers
+ * are not thread-safe; datasets are read once per JVM.
+ */
+final class ExecutorResources {
+    private static final ConcurrentHashMap<String, MultiLayerNetwork> MODELS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Queue<InjectionEngine>> IDLE = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, ImageSet> DATA = new ConcurrentHashMap<>();
+
+    static {
+        Dl4jRuntime.configure();
+    }
+
+    private ExecutorResources() {}
+
+    /** An engine for the campaign's model, for this task alone until {@link #release}. */
+    static InjectionEngine borrow(CampaignContext ctx) {
+        String key = key(ctx);
+        InjectionEngine idle = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).poll();
+        if (idle != null) {
+            return idle;
+        }
+        MultiLayerNetwork original = MODELS.computeIfAbsent(key, k -> load(ctx));
+        MultiLayerNetwork copy;
+        synchronized (original) {
+            copy = original.clone();
+        }
+        return new InjectionEngine(new LayerStack(copy), ctx.maxBatch());
+    }
+
+    /** Gives an engine back for the next task of this JVM. */
+    static void release(CampaignContext ctx, InjectionEngine engine) {
+        IDLE.computeIfAbsent(key(ctx), k -> new ConcurrentLinkedQueue<>()).add(engine);
+    }
+
+    /** The campaign's images. */
+    static ImageSet images(CampaignSpec.ImageSource src) {
+        String key = src.dataset() + "|" + src.path() + "|" + src.split();
+        return DATA.computeIfAbsent(key, k -> {
+            try {
+                return IdxDataset.byId(src.dataset()).load(src.split(), Optional.ofNullable(src.path()).map(Path::of));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (ZooException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+    }
+
+    private static String key(CampaignContext ctx) {
+        return ctx.modelPath() + "|" + ctx.weightsSha256() + "|" + ctx.maxBatch();
+    }
+
+    private static MultiLayerNetwork load(CampaignContext ctx) {
+        ModelStore.LoadedModel m;
+        try {
+            m = ModelStore.load(Path.of(ctx.modelPath()));
+        } catch (ZooException e) {
+            throw new IllegalStateException("executor cannot load the model: " + e.getMessage(), e);
+        }
+        if (!m.card().weightsSha256().equals(ctx.weightsSha256())) {
+            throw new IllegalStateException("model " + ctx.modelPath() + " changed since the campaign was planned:"
+                    + " weights hash " + m.card().weightsSha256() + ", planned with " + ctx.weightsSha256());
+        }
+        return m.network();
+    }
+}

@@ -1,0 +1,120 @@
+package org.flipstorm.campaign;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import org.flipstorm.inject.LayerStack;
+import org.flipstorm.zoo.ZooException;
+import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.ImageSet;
+import org.flipstorm.zoo.store.ModelCard;
+import org.flipstorm.zoo.store.ModelStore;
+
+/**
+ * A campaign checked against its model and data, before anything is started or written: the
+ * model loads and matches its card, the images exist, every named layer exists.
+ *
+ * @param spec the campaign
+ * @param card the model's card
+ * @param layers the resolved target layers
+ * @param context what the executors get
+ */
+public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLayer> layers, CampaignContext context) {
+
+    /**
+     * Checks {@code spec} against its model and data.
+     *
+     * @throws ZooException the model or the data is missing or malformed
+     * @throws IllegalArgumentException a layer or image count does not fit the model or data
+     */
+    public static PreparedCampaign of(CampaignSpec spec) throws ZooException, java.io.IOException {
+        ModelStore.LoadedModel model = ModelStore.load(Path.of(spec.model()));
+        CampaignSpec.ImageSource src = spec.images();
+        ImageSet images = IdxDataset.byId(src.dataset()).load(src.split(), Optional.ofNullable(src.path()).map(Path::of));
+        if (src.count() > images.size()) {
+            throw new IllegalArgumentException("images.count " + src.count() + " exceeds the " + images.size()
+                    + " images of " + src.dataset() + "/" + src.split());
+        }
+        LayerStack stack = new LayerStack(model.network());
+        long[] neurons = new long[stack.size()];
+        var acts = stack.forward(images.features(new int[] {0}));
+        for (int k = 0; k < neurons.length; k++) {
+            neurons[k] = acts[k].length();
+        }
+        List<TargetLayer> layers = resolveLayers(spec.layers(), stack, neurons, model.card().modelId());
+        String campaignId = spec.name() + "-" + runId(spec, model.card().weightsSha256());
+        CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().variant(),
+                spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.maxBatch());
+        return new PreparedCampaign(spec, model.card(), layers, ctx);
+    }
+
+    /** Total number of trials. */
+    public long plannedTrials() {
+        return (long) layers.size() * spec.trialsPerLayer();
+    }
+
+    static List<TargetLayer> resolveLayers(List<String> tokens, LayerStack stack, long[] neurons, String modelId) {
+        LinkedHashSet<Integer> chosen = new LinkedHashSet<>();
+        for (String token : tokens) {
+            String t = token.trim();
+            if (t.equals(CampaignSpec.ALL_LAYERS)) {
+                for (int i = 0; i < stack.size(); i++) {
+                    if (stack.isDefaultTarget(i)) {
+                        chosen.add(i);
+                    }
+                }
+            } else if (t.equals(CampaignSpec.COMPUTE_LAYERS)) {
+                for (int i = 0; i < stack.size(); i++) {
+                    if (stack.hasParameters(i)) {
+                        chosen.add(i);
+                    }
+                }
+            } else if (t.matches("\\d+")) {
+                int i = Integer.parseInt(t);
+                if (i >= stack.size()) {
+                    throw new IllegalArgumentException("layer index " + i + " outside 0.." + (stack.size() - 1)
+                            + " of model " + modelId + "; layers: " + describe(stack));
+                }
+                chosen.add(i);
+            } else {
+                int i = stack.names().indexOf(t);
+                if (i < 0) {
+                    throw new IllegalArgumentException("unknown layer '" + t + "' in model " + modelId
+                            + "; expected 'all', 'compute', or one of " + describe(stack));
+                }
+                chosen.add(i);
+            }
+        }
+        List<TargetLayer> out = new ArrayList<>();
+        for (int i : chosen.stream().sorted().toList()) {
+            out.add(new TargetLayer(i, stack.names().get(i), neurons[i]));
+        }
+        return out;
+    }
+
+    private static String describe(LayerStack stack) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < stack.size(); i++) {
+            parts.add(i + ":" + stack.names().get(i));
+        }
+        return parts.toString();
+    }
+
+    /** A run id that names the spec and the weights: the same campaign always gets the same id. */
+    static String runId(CampaignSpec spec, String weightsSha) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(spec.identity().getBytes(StandardCharsets.UTF_8));
+            md.update(weightsSha.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(md.digest()).substring(0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.flipstorm.inject;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A {@link MultiLayerNetwork} seen as a stack of layers that can be run from any point.
+ *
+ * <p>Not thread-safe: DL4J layers keep their last input. Use one instance per thread.
+ */
+public final class LayerStack {
+    private final MultiLayerNetwork net;
+    private final List<String> names;
+
+    /** Wraps an initialised network. */
+    public LayerStack(MultiLayerNetwork net) {
+        this.net = net;
+        List<String> n = new ArrayList<>();
+        for (int i = 0; i < net.getnLayers(); i++) {
+            String name = net.getLayer(i).conf().getLayer().getLayerName();
+            n.add(name == null ? "layer" + i : name);
+        }
+        this.names = List.copyOf(n);
+    }
+
+    /** The wrapped network. */
+    public MultiLayerNetwork network() {
+        return net;
+    }
+
+    /** Number of layers. */
+    public int size() {
+        return names.size();
+    }
+
+    /** Layer names in order ("layerN" for unnamed layers). */
+    public List<String> names() {
+        return names;
+    }
+
+    /**
+     * True for a layer that may be a fault target by default: every layer except a parameter-free
+     * loss layer at the end (its output is the softmax probabilities, not an activation of the
+     * network's hardware).
+     */
+    public boolean isDefaultTarget(int index) {
+        Layer layer = net.getLayer(index);
+        return !(layer instanceof IOutputLayer && layer.numParams() == 0);
+    }
+
+    /** True when the layer has trainable parameters (convolution, dense, ...). */
+    public boolean hasParameters(int index) {
+        return net.getLayer(index).numParams() > 0;
+    }
+
+    /**
+     * Clean forward pass that keeps every layer's output.
+     *
+     * @return element k is the output of layer k, batch first
+     */
+    public INDArray[] forward(INDArray input) {
+        List<INDArray> acts = net.feedForward(input, false);
+        INDArray[] out = new INDArray[acts.size() - 1];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = acts.get(k + 1);
+        }
+        return out;
+    }
+
+    /**
+     * Runs layers {@code first .. size()-1} on {@code input}, which must be shaped like the output
+     * of layer {@code first - 1} (or like the network input when {@code first == 0}). Applies the
+     * input pre-processors as the full forward pass does. With {@code first == size()} the input
+     * is returned as it is.
+     */
+    public INDArray runFrom(int first, INDArray input) {
+        if (first < 0 || first > size()) {
+            throw new IllegalArgumentException("layer " + first + " outside 0.." + size());
+        }
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray cur = input;
+        for (int i = first; i < size(); i++) {
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+            if (pre != null) {
+                cur = pre.preProcess(cur, (int) cur.size(0), mgr);
+            }
+            cur = net.getLayer(i).activate(cur, false, mgr);
+        }
+        return cur;
+    }
+}
