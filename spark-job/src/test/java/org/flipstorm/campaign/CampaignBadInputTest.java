@@ -1,0 +1,92 @@
+package org.flipstorm.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each mistake: exit status 2, one line naming the problem, nothing written. */
+class CampaignBadInputTest {
+    @TempDir
+    static Path dir;
+    private static Path model;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Dl4jRuntime.configure();
+        model = Fixtures.saveTinyModel(dir);
+    }
+
+    private record Outcome(int status, String err) {}
+
+    private static Outcome run(Path config) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = CampaignMain.run(new String[] {config.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertRefused(Path output, Outcome o, String expected) {
+        assertEquals(CampaignMain.EXIT_BAD_INPUT, o.status(), o.err());
+        assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+        assertTrue(o.err().contains(expected), o.err());
+        assertFalse(Files.exists(output), "nothing written to " + output);
+    }
+
+    @Test
+    void missingModelPath() throws IOException {
+        Path out = dir.resolve("out-missing");
+        Path conf = Fixtures.config(dir, dir.resolve("no-such-model.zip"), out);
+        assertRefused(out, run(conf), "no-such-model.zip does not exist");
+    }
+
+    @Test
+    void modelKeyAbsent() throws IOException {
+        Path out = dir.resolve("out-absent");
+        Path conf = Fixtures.config(dir, model, out);
+        Files.writeString(conf, Files.readString(conf).replaceAll("(?m)^  model = .*$", ""));
+        assertRefused(out, run(conf), "model path is missing");
+    }
+
+    @Test
+    void unknownLayer() throws IOException {
+        Path out = dir.resolve("out-layer");
+        Path conf = Fixtures.config(dir, model, out, "layers = [conv1, conv9]");
+        assertRefused(out, run(conf), "unknown layer 'conv9'");
+    }
+
+    @Test
+    void bitOutsideFp32() throws IOException {
+        Path out = dir.resolve("out-bit");
+        Path conf = Fixtures.config(dir, model, out, "bits = [3, 33]");
+        assertRefused(out, run(conf), "bit 33 out of range for fp32 (0..31)");
+    }
+
+    @Test
+    void unknownKeyAndMissingConfig() throws IOException {
+        Path out = dir.resolve("out-key");
+        Path conf = Fixtures.config(dir, model, out, "trials-per-layr = 5");
+        assertRefused(out, run(conf), "unknown campaign key(s) [trials-per-layr]");
+        assertRefused(out, run(dir.resolve("nope.conf")), "does not exist");
+    }
+
+    @Test
+    void corruptModelZip() throws IOException {
+        Path out = dir.resolve("out-corrupt");
+        Path bad = dir.resolve("corrupt.zip");
+        Files.write(bad, new byte[] {1, 2, 3, 4});
+        Files.copy(dir.resolve("tiny-lenet.card.json"), dir.resolve("corrupt.card.json"));
+        assertRefused(out, run(Fixtures.config(dir, bad, out)), "is not a readable DL4J");
+    }
+}

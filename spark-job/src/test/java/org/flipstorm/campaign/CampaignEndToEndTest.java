@@ -1,0 +1,105 @@
+package org.flipstorm.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small campaign on local[2] Spark, written to Parquet and read back. */
+class CampaignEndToEndTest {
+    @TempDir
+    static Path dir;
+    private static Path model;
+    private static SparkSession reader;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Dl4jRuntime.configure();
+        model = Fixtures.saveTinyModel(dir);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (reader != null) {
+            reader.stop();
+        }
+    }
+
+    private static Path runCampaign(Path output) throws IOException {
+        Path conf = Fixtures.config(dir, model, output);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("done: 300 trials"), out.toString());
+        return output.resolve("t");
+    }
+
+    private static SparkSession reader() {
+        if (reader == null) {
+            reader = SparkSession.builder().master("local[1]").appName("read-back")
+                    .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        }
+        return reader;
+    }
+
+    @Test
+    void writesTheTrialSchemaOnceForEveryPlannedTrialAndRepeatsExactly() throws IOException {
+        Path first = runCampaign(dir.resolve("run1"));
+        Path second = runCampaign(dir.resolve("run2"));
+
+        Dataset<Row> a = reader().read().parquet(first.resolve("trials").toString());
+        List<String> expected = Arrays.asList(TrialRows.SCHEMA.fieldNames());
+        assertEquals(expected.stream().sorted().toList(), Arrays.stream(a.columns()).sorted().toList());
+        assertEquals(300, a.count(), "6 layers x 50 trials");
+        assertEquals(300, a.select(TrialRows.TRIAL_ID).distinct().count(), "trial ids are unique");
+        assertEquals(6, a.select(TrialRows.LAYER_NAME).distinct().count());
+        assertEquals(0, a.filter("outcome not in ('masked', 'sdc', 'non_finite')").count());
+        assertEquals(0, a.filter("bit < 0 or bit > 31 or image_index < 0 or image_index >= 40").count());
+        assertEquals(0, a.filter("outcome = 'masked' and golden_top1 != faulty_top1").count());
+
+        String[] cols = expected.toArray(String[]::new);
+        List<Row> rowsA = a.selectExpr(cols).orderBy(TrialRows.TRIAL_ID).collectAsList();
+        List<Row> rowsB = reader().read().parquet(second.resolve("trials").toString()).selectExpr(cols)
+                .orderBy(TrialRows.TRIAL_ID).collectAsList();
+        assertEquals(rowsA, rowsB, "the same seed gives the same trials and outcomes");
+
+        String manifest = Files.readString(first.resolve(CampaignRunner.MANIFEST));
+        assertTrue(manifest.contains("\"convolution_path\" : \"native_helper\""), manifest);
+        assertTrue(manifest.contains("\"trials\" : 300"), manifest);
+        try (Stream<Path> s = Files.list(first)) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("_staging")), "no staging left");
+        }
+    }
+
+    @Test
+    void anExistingCampaignIsNotOverwrittenUnlessAsked() throws IOException {
+        Path output = dir.resolve("run-existing");
+        Files.createDirectories(output.resolve("t").resolve("trials"));
+        Path conf = Fixtures.config(dir, model, output);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(CampaignMain.EXIT_BAD_INPUT, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already exists"), err.toString());
+    }
+}

@@ -1,0 +1,51 @@
+package org.flipstorm.campaign;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.store.ModelCard;
+import org.flipstorm.zoo.store.ModelStore;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Campaign fixtures: a small saved LeNet and a config file pointing at it and at the repository's image slice. */
+final class Fixtures {
+    /** The 500-image Fashion-MNIST test slice kept in the repository (tests run in the module directory). */
+    static final Path SLICE = Path.of("../model-zoo/data/fashion-mnist-test-500").toAbsolutePath().normalize();
+
+    private Fixtures() {}
+
+    /** Saves a narrow LeNet with seeded weights (untrained) and its card into {@code dir}. */
+    static Path saveTinyModel(Path dir) throws IOException {
+        MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11));
+        ModelCard card = new ModelCard("tiny-lenet", "lenet", "baseline", "fashion-mnist",
+                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), List.of(1, 28, 28), net.numParams(), null,
+                Double.NaN, 0, null,
+                ModelStore.describeLayers(net, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 28, 28)),
+                "test", "test");
+        Path zip = dir.resolve("tiny-lenet.zip");
+        ModelStore.save(net, card, zip);
+        return zip;
+    }
+
+    /** Writes a campaign config; {@code extra} lines go inside the campaign block and win over the defaults here. */
+    static Path config(Path dir, Path model, Path output, String... extra) throws IOException {
+        String conf = "campaign {\n"
+                + "  name = t\n"
+                + "  seed = 7\n"
+                + "  model = \"" + model + "\"\n"
+                + "  images { dataset = fashion-mnist, path = \"" + SLICE + "\", split = test, count = 40 }\n"
+                + "  layers = all\n"
+                + "  trials-per-layer = 50\n"
+                + "  output = \"" + output + "\"\n"
+                + "  images-per-shard = 10\n"
+                + "  max-batch = 32\n"
+                + "  spark-master = \"local[2]\"\n"
+                + String.join("\n", extra) + "\n}\n";
+        Path file = dir.resolve("campaign-" + System.nanoTime() + ".conf");
+        Files.writeString(file, conf);
+        return file;
+    }
+}
