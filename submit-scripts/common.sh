@@ -25,3 +25,6 @@ flipstorm_classpath() {
 # this VM's first-touch page cost (see README, "DL4J speed").
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.hugetlb=1}"
+
+# Local runs bind Spark to loopback (this host name may resolve to another interface).
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"

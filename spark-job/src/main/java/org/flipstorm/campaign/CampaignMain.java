@@ -48,6 +48,7 @@ public final class CampaignMain {
             return EXIT_BAD_INPUT;
         }
         try {
+            out.println("DL4J convolutions: " + Dl4jRuntime.convolutionPath().id());
             CampaignRunner.Result r = CampaignRunner.run(prepared, out);
             out.printf(Locale.ROOT, "done: %,d trials in %.1f s (%,.0f trials/s); Parquet in %s/%s, manifest %s/%s%n",
                     r.trials(), r.wallSeconds(), r.trialsPerSecond(), r.campaignDir(), CampaignRunner.TRIALS_DIR,

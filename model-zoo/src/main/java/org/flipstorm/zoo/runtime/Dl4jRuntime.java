@@ -70,6 +70,8 @@ public final class Dl4jRuntime {
 
     /** The loaded native library's build description (lists ONEDNN when it has it). */
     public static String nativeBuildInfo() {
+        // NativeOpsHolder cannot load the library by itself: ND4J's backend loader must run first.
+        Nd4j.getExecutioner();
         return NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
     }
 

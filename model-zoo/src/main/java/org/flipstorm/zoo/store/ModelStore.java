@@ -49,6 +49,7 @@ public final class ModelStore {
         Path tmp = Files.createTempFile(dir, ".model", ".zip.tmp");
         try {
             ModelSerializer.writeModel(net, tmp.toFile(), false);
+            readableByAll(tmp);
             Files.move(tmp, modelZip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
@@ -57,12 +58,20 @@ public final class ModelStore {
         Path cardTmp = Files.createTempFile(dir, ".card", ".json.tmp");
         try {
             written.write(cardTmp);
+            readableByAll(cardTmp);
             Files.move(cardTmp, cardPath(modelZip), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(cardTmp);
         }
         return written;
+    }
+
+    /** Temp files are created owner-only; a model is read by other users (Spark executors, notebooks). */
+    private static void readableByAll(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 
     /**

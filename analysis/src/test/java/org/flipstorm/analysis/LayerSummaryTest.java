@@ -1,0 +1,87 @@
+package org.flipstorm.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-layer table from a small hand-made Parquet campaign whose answers are known. */
+class LayerSummaryTest {
+    @TempDir
+    static Path dir;
+
+    /**
+     * Layer conv1 (index 0): 4 trials, 1 sdc, 1 non_finite (delta NaN), deltas 0.5, 1.5, 1.0 -> mean 1.0.
+     * Layer logits (index 5): 2 trials, 2 sdc, deltas 2 and 4 -> mean 3.
+     * Written hive-partitioned by model_id and layer_name, as the Spark job writes it.
+     */
+    @BeforeAll
+    static void writeParquet() throws Exception {
+        Path trials = dir.resolve("camp").resolve("trials");
+        Files.createDirectories(trials);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t AS SELECT * FROM (VALUES "
+                    + "('c', 1::BIGINT, 'm', 0, 'conv1', 'masked', 0.5::FLOAT),"
+                    + "('c', 2::BIGINT, 'm', 0, 'conv1', 'sdc', 1.5::FLOAT),"
+                    + "('c', 3::BIGINT, 'm', 0, 'conv1', 'masked', 1.0::FLOAT),"
+                    + "('c', 4::BIGINT, 'm', 0, 'conv1', 'non_finite', 'NaN'::FLOAT),"
+                    + "('c', 5::BIGINT, 'm', 5, 'logits', 'sdc', 2.0::FLOAT),"
+                    + "('c', 6::BIGINT, 'm', 5, 'logits', 'sdc', 4.0::FLOAT)"
+                    + ") v(campaign_id, trial_id, model_id, layer_index, layer_name, outcome, delta_loss)");
+            st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
+        }
+    }
+
+    @Test
+    void countsRatesIntervalsAndMeanDeltaLoss() {
+        List<LayerSummary.Row> rows = LayerSummary.compute(LayerSummary.trialsDir(dir.resolve("camp")), 0.95);
+        assertEquals(2, rows.size());
+        LayerSummary.Row conv = rows.get(0);
+        assertEquals("conv1", conv.layerName());
+        assertEquals(0, conv.layerIndex());
+        assertEquals(4, conv.trials());
+        assertEquals(0.25, conv.sdcRate(), 1e-12);
+        assertEquals(0.25, conv.nonFiniteRate(), 1e-12);
+        assertEquals(1.0, conv.meanDeltaLoss(), 1e-6, "NaN deltas are left out of the mean");
+        assertEquals(Intervals.wilson(1, 4, 0.95), conv.sdcInterval());
+        LayerSummary.Row logits = rows.get(1);
+        assertEquals("logits", logits.layerName());
+        assertEquals(1.0, logits.sdcRate(), 1e-12);
+        assertEquals(3.0, logits.meanDeltaLoss(), 1e-6);
+    }
+
+    @Test
+    void theCommandPrintsTheTableAndWritesCsv() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path csv = dir.resolve("s.csv");
+        int status = SummaryMain.run(new String[] {dir.resolve("camp").toString(), "--csv", csv.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, status);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("conv1") && printed.contains("0.2500"), printed);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(0).startsWith("model_id,layer_index,layer_name,trials,sdc,sdc_rate"), lines.get(0));
+        assertTrue(lines.get(2).startsWith("m,5,logits,2,2,1.000000,"), lines.get(2));
+    }
+
+    @Test
+    void aMissingDirectoryIsOneClearLine() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = SummaryMain.run(new String[] {dir.resolve("nope").toString()}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not exist"), err.toString());
+    }
+}
