@@ -1,0 +1,139 @@
+package org.flipstorm.zoo.nets;
+
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * ResNet for CIFAR-scale input (He et al., CVPR 2016, section 4.2): a 3x3 stem with 16 filters,
+ * three stages of {@code n} basic blocks with 16, 32 and 64 filters (stride 2 at the start of
+ * stages 2 and 3), global average pooling, a dense {@code logits} layer and a softmax loss layer.
+ * Depth = 6n + 2, so n = 3 gives ResNet-20 (about 0.27 M parameters).
+ *
+ * <p>Shortcuts are identities; where a stage changes width and resolution the shortcut is a 1x1
+ * stride-2 convolution with batch norm (the paper's option B), which DL4J expresses directly.
+ */
+public final class ResNetCifar {
+    /** Architecture id of ResNet-20 in model cards. */
+    public static final String RESNET20 = "resnet20";
+
+    private ResNetCifar() {}
+
+    /**
+     * Options.
+     *
+     * @param blocksPerStage n (3 for ResNet-20)
+     * @param height input height
+     * @param width input width
+     * @param channels input channels
+     * @param numClasses classes
+     * @param learningRate SGD learning rate
+     * @param weightDecay L2 weight decay
+     * @param seed initialisation seed
+     */
+    public record Options(int blocksPerStage, int height, int width, int channels, int numClasses,
+                          double learningRate, double weightDecay, long seed) {
+        /** Checks the options. */
+        public Options {
+            if (blocksPerStage < 1) {
+                throw new IllegalArgumentException("blocksPerStage " + blocksPerStage + " must be >= 1");
+            }
+            if (height < 8 || width < 8 || channels < 1) {
+                throw new IllegalArgumentException("input " + channels + "x" + height + "x" + width
+                        + " too small; expected at least 1x8x8");
+            }
+            if (numClasses < 2) {
+                throw new IllegalArgumentException("numClasses " + numClasses + " must be >= 2");
+            }
+        }
+
+        /** ResNet-20 for 32x32x3 CIFAR-10. */
+        public static Options resnet20Cifar10(long seed) {
+            return new Options(3, 32, 32, 3, 10, 0.1, 5e-4, seed);
+        }
+    }
+
+    /** Builds and initialises the graph. */
+    public static ComputationGraph build(Options o) {
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(o.seed())
+                .updater(new Nesterovs(o.learningRate(), 0.9))
+                .weightDecay(o.weightDecay())
+                .weightInit(WeightInit.RELU)
+                .convolutionMode(ConvolutionMode.Truncate)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .cacheMode(CacheMode.DEVICE)
+                .graphBuilder()
+                .addInputs("input")
+                .setInputTypes(InputType.convolutional(o.height(), o.width(), o.channels()));
+
+        String prev = convBnRelu(g, "stem", "input", 16, 1);
+        int width = 16;
+        for (int stage = 1; stage <= 3; stage++) {
+            int filters = 16 << (stage - 1);
+            for (int b = 1; b <= o.blocksPerStage(); b++) {
+                int stride = (stage > 1 && b == 1) ? 2 : 1;
+                prev = basicBlock(g, "s" + stage + "b" + b, prev, width, filters, stride);
+                width = filters;
+            }
+        }
+        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev)
+                .addLayer("logits", new DenseLayer.Builder().nOut(o.numClasses()).activation(Activation.IDENTITY)
+                        .weightInit(WeightInit.XAVIER).build(), "pool")
+                .addLayer("softmax", new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).build(), "logits")
+                .setOutputs("softmax");
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return net;
+    }
+
+    private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String name, String in,
+                                     int filters, int stride) {
+        g.addLayer(name + "_conv", conv3x3(filters, stride), in)
+                .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv")
+                .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                        name + "_bn");
+        return name + "_relu";
+    }
+
+    private static String basicBlock(ComputationGraphConfiguration.GraphBuilder g, String name, String in,
+                                     int inFilters, int filters, int stride) {
+        String a = convBnRelu(g, name + "_a", in, filters, stride);
+        g.addLayer(name + "_b_conv", conv3x3(filters, 1), a)
+                .addLayer(name + "_b_bn", new BatchNormalization.Builder().build(), name + "_b_conv");
+        String shortcut = in;
+        if (stride != 1 || inFilters != filters) {
+            g.addLayer(name + "_proj_conv", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(filters)
+                            .hasBias(false).activation(Activation.IDENTITY).build(), in)
+                    .addLayer(name + "_proj_bn", new BatchNormalization.Builder().build(), name + "_proj_conv");
+            shortcut = name + "_proj_bn";
+        }
+        g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_b_bn", shortcut)
+                .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(),
+                        name + "_add");
+        return name + "_relu";
+    }
+
+    private static ConvolutionLayer conv3x3(int filters, int stride) {
+        return new ConvolutionLayer.Builder(3, 3).stride(stride, stride).padding(1, 1).nOut(filters).hasBias(false)
+                .activation(Activation.IDENTITY).build();
+    }
+}
