@@ -140,14 +140,19 @@ public final class CampaignRunner {
                 .setIfMissing("spark.ui.enabled", "false")
                 .setIfMissing("spark.ui.showConsoleProgress", "false")
                 .setIfMissing("spark.sql.shuffle.partitions", "4")
-                // Executors in other JVMs need the same DL4J fast-path settings as this driver.
-                .setIfMissing("spark.executor.extraJavaOptions", "-D" + Dl4jRuntime.EXTENSION_PROPERTY + "="
-                        + System.getProperty(Dl4jRuntime.EXTENSION_PROPERTY, Dl4jRuntime.ONEDNN_EXTENSION)
-                        + " -D" + Dl4jRuntime.HELPERS_PROPERTY + "=false");
+                // Executors (and a driver in cluster mode) need the same DL4J fast-path settings.
+                .setIfMissing("spark.executor.extraJavaOptions", dl4jOptions())
+                .setIfMissing("spark.driver.extraJavaOptions", dl4jOptions());
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         return SparkSession.builder().config(conf).getOrCreate();
+    }
+
+    private static String dl4jOptions() {
+        return "-D" + Dl4jRuntime.EXTENSION_PROPERTY + "="
+                + System.getProperty(Dl4jRuntime.EXTENSION_PROPERTY, Dl4jRuntime.ONEDNN_EXTENSION)
+                + " -D" + Dl4jRuntime.HELPERS_PROPERTY + "=false";
     }
 
     private static void writeManifest(FileSystem fs, Path file, PreparedCampaign p, int shards, long trials,

@@ -3,6 +3,7 @@ package org.flipstorm.zoo.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -26,6 +27,7 @@ class HelperEquivalenceTest {
 
     @BeforeAll
     static void fastPath() {
+        assumeTrue(Versions.nd4jClassifier().contains("onednn"), "built with the plain (no oneDNN) native build");
         Dl4jRuntime.configure();
     }
 
