@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.nets.LeNet;
 import org.flipstorm.zoo.nets.ResNetCifar;
+import org.flipstorm.zoo.testing.SeededNoise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,21 +27,8 @@ final class BenchNets {
         return model.equals("lenet") ? new long[] {batch, 1, 28, 28} : new long[] {batch, 3, 32, 32};
     }
 
-    static INDArray noise(long[] shape, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
-        return Nd4j.create(v, shape, 'c');
-    }
-
     static DataSet batch(String model, int batch, long seed) {
-        INDArray x = noise(inputShape(model, batch), seed);
+        INDArray x = SeededNoise.uniform(inputShape(model, batch), seed);
         INDArray y = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, 10);
         SplittableRandom r = new SplittableRandom(seed + 1);
         for (int i = 0; i < batch; i++) {

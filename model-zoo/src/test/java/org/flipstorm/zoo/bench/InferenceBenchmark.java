@@ -3,6 +3,7 @@ package org.flipstorm.zoo.bench;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.api.Model;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.flipstorm.zoo.testing.SeededNoise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,7 +32,7 @@ public class InferenceBenchmark {
     public void setUp() {
         Dl4jRuntime.configure();
         net = BenchNets.build(model);
-        input = BenchNets.noise(BenchNets.inputShape(model, batch), 3);
+        input = SeededNoise.uniform(BenchNets.inputShape(model, batch), 3);
         if (Dl4jRuntime.convolutionPath() != Dl4jRuntime.ConvolutionPath.NATIVE_HELPER) {
             throw new IllegalStateException("convolutions take the Java fallback; the numbers would be meaningless");
         }

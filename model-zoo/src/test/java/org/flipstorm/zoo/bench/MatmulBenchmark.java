@@ -2,6 +2,7 @@ package org.flipstorm.zoo.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.flipstorm.zoo.testing.SeededNoise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,8 +28,8 @@ public class MatmulBenchmark {
     @Setup
     public void setUp() {
         Dl4jRuntime.configure();
-        a = BenchNets.noise(new long[] {n, n}, 1);
-        b = BenchNets.noise(new long[] {n, n}, 2);
+        a = SeededNoise.uniform(new long[] {n, n}, 1);
+        b = SeededNoise.uniform(new long[] {n, n}, 2);
         c = a.mmul(b);
     }
 

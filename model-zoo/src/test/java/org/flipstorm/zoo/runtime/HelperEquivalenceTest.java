@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.nets.LeNet;
 import org.flipstorm.zoo.nets.ResNetCifar;
+import org.flipstorm.zoo.testing.SeededNoise;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,19 +36,6 @@ class HelperEquivalenceTest {
         System.setProperty(Dl4jRuntime.HELPERS_PROPERTY, "false");
     }
 
-    private static INDArray noise(long... shape) {
-        SplittableRandom r = new SplittableRandom(17);
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        float[] v = new float[(int) n];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
-        return Nd4j.create(v, shape, 'c');
-    }
-
     private static double relativeDifference(INDArray a, INDArray b) {
         double scale = Math.max(a.amaxNumber().doubleValue(), 1e-12);
         return a.sub(b).amaxNumber().doubleValue() / scale;
@@ -62,7 +49,7 @@ class HelperEquivalenceTest {
         MultiLayerNetwork helper = LeNet.build(LeNet.Options.fashionMnist(9));
         helper.setParams(fallback.params().dup());
 
-        INDArray x = noise(8, 1, 28, 28);
+        INDArray x = SeededNoise.uniform(new long[] {8, 1, 28, 28}, 17);
         INDArray a = fallback.output(x);
         INDArray b = helper.output(x);
         assertFalse(Dl4jRuntime.usesNativeHelper(fallback.getLayer(0)), "fallback copy has no helper");
@@ -80,7 +67,7 @@ class HelperEquivalenceTest {
         ComputationGraph helper = ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(9));
         helper.setParams(fallback.params().dup());
 
-        INDArray x = noise(4, 3, 32, 32);
+        INDArray x = SeededNoise.uniform(new long[] {4, 3, 32, 32}, 17);
         INDArray a = fallback.feedForward(x, false).get("logits");
         INDArray b = helper.feedForward(x, false).get("logits");
         assertFalse(Dl4jRuntime.usesNativeHelper(fallback.getLayer("s2b1_a_conv")), "fallback copy has no helper");
