@@ -74,9 +74,17 @@ public final class CampaignRunner {
         }
     }
 
-    /** Runs the campaign with a Spark session it creates (or the one spark-submit configured). */
+    /**
+     * Runs the campaign on the JVM's active Spark session if there is one (a notebook's, a test's),
+     * which it leaves running; otherwise on a session it creates from the spec (or from what
+     * spark-submit configured) and stops at the end.
+     */
     public static Result run(PreparedCampaign prepared, PrintStream out) throws IOException {
         checkOutput(prepared.spec());
+        scala.Option<SparkSession> existing = SparkSession.getActiveSession();
+        if (existing.isDefined()) {
+            return run(existing.get(), prepared, out);
+        }
         SparkSession spark = session(prepared.spec());
         try {
             return run(spark, prepared, out);

@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.inject.InjectionEngine;
-import org.flipstorm.inject.LayerStack;
+import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.data.IdxDataset;
 import org.flipstorm.zoo.data.ImageSet;
@@ -22,7 +24,7 @@ import org.flipstorm.zoo.store.ModelStore;
  * are not thread-safe; datasets are read once per JVM.
  */
 final class ExecutorResources {
-    private static final ConcurrentHashMap<String, MultiLayerNetwork> MODELS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Model> MODELS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, Queue<InjectionEngine>> IDLE = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, ImageSet> DATA = new ConcurrentHashMap<>();
 
@@ -39,12 +41,12 @@ final class ExecutorResources {
         if (idle != null) {
             return idle;
         }
-        MultiLayerNetwork original = MODELS.computeIfAbsent(key, k -> load(ctx));
-        MultiLayerNetwork copy;
+        Model original = MODELS.computeIfAbsent(key, k -> load(ctx));
+        Model copy;
         synchronized (original) {
-            copy = original.clone();
+            copy = original instanceof ComputationGraph g ? g.clone() : ((MultiLayerNetwork) original).clone();
         }
-        return new InjectionEngine(new LayerStack(copy), ctx.maxBatch());
+        return new InjectionEngine(InjectableNetwork.of(copy), ctx.maxBatch());
     }
 
     /** Gives an engine back for the next task of this JVM. */
@@ -70,7 +72,7 @@ final class ExecutorResources {
         return ctx.modelPath() + "|" + ctx.weightsSha256() + "|" + ctx.maxBatch();
     }
 
-    private static MultiLayerNetwork load(CampaignContext ctx) {
+    private static Model load(CampaignContext ctx) {
         ModelStore.LoadedModel m;
         try {
             m = ModelStore.load(Path.of(ctx.modelPath()));

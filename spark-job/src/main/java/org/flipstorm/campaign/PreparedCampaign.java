@@ -9,7 +9,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import org.flipstorm.inject.LayerStack;
+import org.flipstorm.inject.GoldenPass;
+import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.data.IdxDataset;
 import org.flipstorm.zoo.data.ImageSet;
@@ -41,11 +42,11 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
             throw new IllegalArgumentException("images.count " + src.count() + " exceeds the " + images.size()
                     + " images of " + src.dataset() + "/" + src.split());
         }
-        LayerStack stack = new LayerStack(model.network());
+        InjectableNetwork stack = InjectableNetwork.of(model.network());
         long[] neurons = new long[stack.size()];
-        var acts = stack.forward(images.features(new int[] {0}));
+        GoldenPass one = stack.golden(images.features(new int[] {0}));
         for (int k = 0; k < neurons.length; k++) {
-            neurons[k] = acts[k].length();
+            neurons[k] = one.neurons(k);
         }
         List<TargetLayer> layers = resolveLayers(spec.layers(), stack, neurons, model.card().modelId());
         String campaignId = spec.name() + "-" + runId(spec, model.card().weightsSha256());
@@ -59,7 +60,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         return (long) layers.size() * spec.trialsPerLayer();
     }
 
-    static List<TargetLayer> resolveLayers(List<String> tokens, LayerStack stack, long[] neurons, String modelId) {
+    static List<TargetLayer> resolveLayers(List<String> tokens, InjectableNetwork stack, long[] neurons, String modelId) {
         LinkedHashSet<Integer> chosen = new LinkedHashSet<>();
         for (String token : tokens) {
             String t = token.trim();
@@ -98,7 +99,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         return out;
     }
 
-    private static String describe(LayerStack stack) {
+    private static String describe(InjectableNetwork stack) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < stack.size(); i++) {
             parts.add(i + ":" + stack.names().get(i));

@@ -29,31 +29,31 @@ public final class InjectionEngine {
     /** Probabilities are clamped to this before the log, so a vanished class gives a finite loss. */
     static final double MIN_PROBABILITY = Float.MIN_VALUE;
 
-    private final LayerStack stack;
+    private final InjectableNetwork network;
     private final int maxBatch;
     private final boolean outputIsSoftmax;
 
     /**
-     * @param stack the network (one engine per thread)
+     * @param network the network (one engine per thread)
      * @param maxBatch most rows per suffix batch (clean rows included), at least 2
      */
-    public InjectionEngine(LayerStack stack, int maxBatch) {
+    public InjectionEngine(InjectableNetwork network, int maxBatch) {
         if (maxBatch < 2) {
             throw new IllegalArgumentException("max batch " + maxBatch + " must be >= 2 (one clean row + one fault)");
         }
-        this.stack = stack;
+        this.network = network;
         this.maxBatch = maxBatch;
-        this.outputIsSoftmax = endsInSoftmax(stack);
+        this.outputIsSoftmax = endsInSoftmax(network);
     }
 
     /** The network this engine runs. */
-    public LayerStack stack() {
-        return stack;
+    public InjectableNetwork network() {
+        return network;
     }
 
     /** The clean pass of {@code images} (NCHW or whatever the network takes), every layer kept. */
     public GoldenPass golden(INDArray images) {
-        return new GoldenPass(stack.forward(images));
+        return network.golden(images);
     }
 
     /**
@@ -80,8 +80,8 @@ public final class InjectionEngine {
      * @return one result per fault, in the order given
      */
     public List<TrialResult> inject(GoldenPass golden, int layer, List<Fault> faults, Corruption corruption) {
-        if (layer < 0 || layer >= stack.size()) {
-            throw new IllegalArgumentException("layer " + layer + " outside 0.." + (stack.size() - 1));
+        if (layer < 0 || layer >= network.size()) {
+            throw new IllegalArgumentException("layer " + layer + " outside 0.." + (network.size() - 1));
         }
         long neurons = golden.neurons(layer);
         for (Fault f : faults) {
@@ -91,7 +91,7 @@ public final class InjectionEngine {
             }
             if (f.neuronIndex() >= neurons) {
                 throw new IllegalArgumentException("fault " + f.trialId() + ": neuron " + f.neuronIndex()
-                        + " outside 0.." + (neurons - 1) + " of layer " + stack.names().get(layer));
+                        + " outside 0.." + (neurons - 1) + " of layer " + network.names().get(layer));
             }
         }
         Integer[] order = new Integer[faults.size()];
@@ -110,7 +110,7 @@ public final class InjectionEngine {
             int image = faults.get(idx).imageRow();
             int extraRows = image == lastImage ? 1 : 2;
             if (!chunk.isEmpty() && chunkImages + chunk.size() + extraRows > maxBatch) {
-                runChunk(flat, act.shape(), layer, faults, chunk, corruption, results);
+                runChunk(golden, flat, act.shape(), layer, faults, chunk, corruption, results);
                 chunk.clear();
                 chunkImages = 0;
                 lastImage = -1;
@@ -123,13 +123,13 @@ public final class InjectionEngine {
             lastImage = image;
         }
         if (!chunk.isEmpty()) {
-            runChunk(flat, act.shape(), layer, faults, chunk, corruption, results);
+            runChunk(golden, flat, act.shape(), layer, faults, chunk, corruption, results);
         }
         return Arrays.asList(results);
     }
 
-    private void runChunk(INDArray flat, long[] layerShape, int layer, List<Fault> faults, List<Integer> chunk,
-                          Corruption corruption, TrialResult[] results) {
+    private void runChunk(GoldenPass golden, INDArray flat, long[] layerShape, int layer, List<Fault> faults,
+                          List<Integer> chunk, Corruption corruption, TrialResult[] results) {
         int n = (int) flat.size(1);
         Map<Integer, Integer> cleanRow = new HashMap<>();
         List<float[]> cleanValues = new ArrayList<>();
@@ -139,6 +139,11 @@ public final class InjectionEngine {
                 cleanRow.put(image, cleanValues.size());
                 cleanValues.add(flat.getRow(image).toFloatVector());
             }
+        }
+        int[] rowImages = new int[cleanValues.size() + chunk.size()];
+        cleanRow.forEach((image, row) -> rowImages[row] = image);
+        for (int j = 0; j < chunk.size(); j++) {
+            rowImages[cleanValues.size() + j] = faults.get(chunk.get(j)).imageRow();
         }
         int rows = cleanValues.size() + chunk.size();
         float[] buf = new float[rows * n];
@@ -159,7 +164,7 @@ public final class InjectionEngine {
         long[] shape = layerShape.clone();
         shape[0] = rows;
         INDArray batch = Nd4j.create(buf, shape, 'c').castTo(DataType.FLOAT);
-        INDArray out = stack.runFrom(layer + 1, batch);
+        INDArray out = network.suffix(layer, batch, golden, rowImages);
         int classes = (int) out.size(1);
         float[] probs = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
 
@@ -226,8 +231,15 @@ public final class InjectionEngine {
         }
     }
 
-    private static boolean endsInSoftmax(LayerStack stack) {
-        var conf = stack.network().getLayer(stack.size() - 1).conf().getLayer();
+    private static boolean endsInSoftmax(InjectableNetwork net) {
+        org.deeplearning4j.nn.api.Layer last;
+        if (net.model() instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln) {
+            last = mln.getOutputLayer();
+        } else {
+            org.deeplearning4j.nn.graph.ComputationGraph g = (org.deeplearning4j.nn.graph.ComputationGraph) net.model();
+            last = g.getOutputLayer(0);
+        }
+        var conf = last.conf().getLayer();
         if (conf instanceof BaseOutputLayer out) {
             return out.getActivationFn() instanceof ActivationSoftmax;
         }

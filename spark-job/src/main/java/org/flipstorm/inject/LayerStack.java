@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Not thread-safe: DL4J layers keep their last input. Use one instance per thread.
  */
-public final class LayerStack {
+public final class LayerStack implements InjectableNetwork {
     private final MultiLayerNetwork net;
     private final List<String> names;
 
@@ -29,48 +29,47 @@ public final class LayerStack {
         this.names = List.copyOf(n);
     }
 
-    /** The wrapped network. */
-    public MultiLayerNetwork network() {
+    @Override
+    public MultiLayerNetwork model() {
         return net;
     }
 
-    /** Number of layers. */
+    @Override
     public int size() {
         return names.size();
     }
 
     /** Layer names in order ("layerN" for unnamed layers). */
+    @Override
     public List<String> names() {
         return names;
     }
 
-    /**
-     * True for a layer that may be a fault target by default: every layer except a parameter-free
-     * loss layer at the end (its output is the softmax probabilities, not an activation of the
-     * network's hardware).
-     */
+    @Override
     public boolean isDefaultTarget(int index) {
         Layer layer = net.getLayer(index);
         return !(layer instanceof IOutputLayer && layer.numParams() == 0);
     }
 
-    /** True when the layer has trainable parameters (convolution, dense, ...). */
+    @Override
     public boolean hasParameters(int index) {
         return net.getLayer(index).numParams() > 0;
     }
 
-    /**
-     * Clean forward pass that keeps every layer's output.
-     *
-     * @return element k is the output of layer k, batch first
-     */
-    public INDArray[] forward(INDArray input) {
+    @Override
+    public GoldenPass golden(INDArray input) {
         List<INDArray> acts = net.feedForward(input, false);
         INDArray[] out = new INDArray[acts.size() - 1];
         for (int k = 0; k < out.length; k++) {
             out[k] = acts.get(k + 1);
         }
-        return out;
+        return new GoldenPass(input, out);
+    }
+
+    /** In a layer stack nothing after a layer reads golden values, so only the layers after {@code site} run. */
+    @Override
+    public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages) {
+        return runFrom(site + 1, siteOutput);
     }
 
     /**

@@ -92,6 +92,24 @@ class CampaignEndToEndTest {
     }
 
     @Test
+    void aComputationGraphRunsThroughTheSamePath() throws IOException {
+        Path resnet = Fixtures.saveTinyResNet(dir);
+        Path output = dir.resolve("run-graph");
+        Path conf = Fixtures.config(dir, resnet, output, "trials-per-layer = 10");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        Dataset<Row> rows = reader().read().parquet(output.resolve("t").resolve("trials").toString());
+        long layers = rows.select(TrialRows.LAYER_NAME).distinct().count();
+        // ResNet-8: stem (3 sites) + 3 blocks (7 sites each, 9 with a projection) + pool + logits; not the loss layer.
+        assertEquals(3 + 7 + 9 + 9 + 2, layers);
+        assertEquals(layers * 10, rows.count());
+        assertEquals(1, rows.filter("layer_name = 's2b1_add'").select(TrialRows.LAYER_INDEX).distinct().count());
+    }
+
+    @Test
     void anExistingCampaignIsNotOverwrittenUnlessAsked() throws IOException {
         Path output = dir.resolve("run-existing");
         Files.createDirectories(output.resolve("t").resolve("trials"));

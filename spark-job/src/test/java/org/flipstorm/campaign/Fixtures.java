@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.ResNetCifar;
 import org.flipstorm.zoo.store.ModelCard;
 import org.flipstorm.zoo.store.ModelStore;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +28,19 @@ final class Fixtures {
                 ModelStore.describeLayers(net, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 28, 28)),
                 "test", "test");
         Path zip = dir.resolve("tiny-lenet.zip");
+        ModelStore.save(net, card, zip);
+        return zip;
+    }
+
+    /** Saves a ResNet-8 graph (one block per stage, seeded weights, untrained) for 28x28x1 input into {@code dir}. */
+    static Path saveTinyResNet(Path dir) throws IOException {
+        ComputationGraph net = ResNetCifar.build(new ResNetCifar.Options(1, 28, 28, 1, 10, 0.1, 0, 5));
+        ModelCard card = new ModelCard("tiny-resnet", "resnet8", "baseline", "fashion-mnist",
+                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), List.of(1, 28, 28), net.numParams(), null,
+                Double.NaN, 0, null,
+                ModelStore.describeLayers(net, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 28, 28)),
+                "test", "test");
+        Path zip = dir.resolve("tiny-resnet.zip");
         ModelStore.save(net, card, zip);
         return zip;
     }

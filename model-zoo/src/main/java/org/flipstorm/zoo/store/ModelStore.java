@@ -11,7 +11,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,8 +33,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ModelStore {
     private ModelStore() {}
 
-    /** A loaded network with its card. */
-    public record LoadedModel(MultiLayerNetwork network, ModelCard card) {}
+    /**
+     * A loaded network with its card.
+     *
+     * @param network a {@link MultiLayerNetwork} or a {@link ComputationGraph}
+     * @param card its card
+     */
+    public record LoadedModel(Model network, ModelCard card) {}
 
     /** The card file that belongs to a model zip. */
     public static Path cardPath(Path modelZip) {
@@ -43,7 +54,7 @@ public final class ModelStore {
      *
      * @return the card as written
      */
-    public static ModelCard save(MultiLayerNetwork net, ModelCard card, Path modelZip) throws IOException {
+    public static ModelCard save(Model net, ModelCard card, Path modelZip) throws IOException {
         Path dir = modelZip.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".model", ".zip.tmp");
@@ -97,12 +108,14 @@ public final class ModelStore {
         } catch (IOException | RuntimeException e) {
             throw new MalformedModelException("model card " + cardFile + " is not valid JSON: " + e.getMessage(), e);
         }
-        MultiLayerNetwork net;
+        Model net;
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(modelZip.toFile(), false);
+            net = isGraph(modelZip)
+                    ? ModelSerializer.restoreComputationGraph(modelZip.toFile(), false)
+                    : ModelSerializer.restoreMultiLayerNetwork(modelZip.toFile(), false);
         } catch (IOException | RuntimeException e) {
             throw new MalformedModelException("model file " + modelZip
-                    + " is not a readable DL4J MultiLayerNetwork zip: " + e.getMessage(), e);
+                    + " is not a readable DL4J model zip (MultiLayerNetwork or ComputationGraph): " + e.getMessage(), e);
         }
         String sha = weightsSha256(net);
         if (!sha.equals(card.weightsSha256())) {
@@ -112,8 +125,21 @@ public final class ModelStore {
         return new LoadedModel(net, card);
     }
 
+    /** True when the zip holds a ComputationGraph (its configuration has vertices). */
+    private static boolean isGraph(Path modelZip) throws IOException {
+        try (ZipFile zip = new ZipFile(modelZip.toFile())) {
+            ZipEntry conf = zip.getEntry("configuration.json");
+            if (conf == null) {
+                throw new IOException("no configuration.json inside");
+            }
+            try (var in = zip.getInputStream(conf)) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("\"vertices\"");
+            }
+        }
+    }
+
     /** SHA-256 of the network's parameters as little-endian float32, lower-case hex. */
-    public static String weightsSha256(MultiLayerNetwork net) {
+    public static String weightsSha256(Model net) {
         INDArray params = net.params().castTo(DataType.FLOAT);
         float[] values = params.dup('c').data().asFloat();
         ByteBuffer buf = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -125,20 +151,38 @@ public final class ModelStore {
         }
     }
 
-    /** Layer descriptions for a card: name, class and per-image output shape. */
-    public static List<ModelCard.LayerInfo> describeLayers(MultiLayerNetwork net, INDArray sampleInput) {
-        List<INDArray> acts = net.feedForward(sampleInput, false);
+    /** Layer (or vertex) descriptions for a card: name, class and per-image output shape. */
+    public static List<ModelCard.LayerInfo> describeLayers(Model net, INDArray sampleInput) {
         List<ModelCard.LayerInfo> out = new ArrayList<>();
-        for (int i = 0; i < net.getnLayers(); i++) {
-            Layer layer = net.getLayer(i);
-            long[] shape = acts.get(i + 1).shape();
-            List<Long> perImage = new ArrayList<>();
-            for (int d = 1; d < shape.length; d++) {
-                perImage.add(shape[d]);
+        if (net instanceof ComputationGraph g) {
+            Map<String, INDArray> acts = g.feedForward(sampleInput, false);
+            int i = 0;
+            for (int v : g.topologicalSortOrder()) {
+                GraphVertex vertex = g.getVertices()[v];
+                if (!vertex.isInputVertex()) {
+                    String type = vertex.hasLayer() ? vertex.getLayer().getClass().getSimpleName()
+                            : vertex.getClass().getSimpleName();
+                    out.add(new ModelCard.LayerInfo(i++, vertex.getVertexName(), type,
+                            perImage(acts.get(vertex.getVertexName()))));
+                }
             }
+            return out;
+        }
+        MultiLayerNetwork mln = (MultiLayerNetwork) net;
+        List<INDArray> acts = mln.feedForward(sampleInput, false);
+        for (int i = 0; i < mln.getnLayers(); i++) {
+            Layer layer = mln.getLayer(i);
             out.add(new ModelCard.LayerInfo(i, layer.conf().getLayer().getLayerName(),
-                    layer.getClass().getSimpleName(), perImage));
+                    layer.getClass().getSimpleName(), perImage(acts.get(i + 1))));
         }
         return out;
+    }
+
+    private static List<Long> perImage(INDArray act) {
+        List<Long> shape = new ArrayList<>();
+        for (int d = 1; d < act.rank(); d++) {
+            shape.add(act.size(d));
+        }
+        return shape;
     }
 }

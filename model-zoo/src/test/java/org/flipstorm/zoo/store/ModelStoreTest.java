@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.ResNetCifar;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,9 +49,24 @@ class ModelStoreTest {
         assertEquals(written, back.card(), "the card round-trips through JSON");
         assertEquals(written.weightsSha256(), ModelStore.weightsSha256(back.network()));
         var x = Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28);
-        assertEquals(net.output(x), back.network().output(x));
+        assertEquals(net.output(x), ((MultiLayerNetwork) back.network()).output(x));
         assertEquals(7, back.card().layers().size());
         assertEquals(List.of(4L, 24L, 24L), back.card().layers().get(0).outputShape());
+    }
+
+    @Test
+    void aComputationGraphRoundTripsToo() throws Exception {
+        ComputationGraph graph = ResNetCifar.build(new ResNetCifar.Options(1, 16, 16, 3, 10, 0.1, 0, 3));
+        ModelCard card = new ModelCard("r", "resnet8", "baseline", "cifar10", List.of("a"), List.of(3, 16, 16),
+                graph.numParams(), null, 0.1, 1, null,
+                ModelStore.describeLayers(graph, Nd4j.zeros(DataType.FLOAT, 1, 3, 16, 16)), "v", "d");
+        Path zip = dir.resolve("r.zip");
+        ModelStore.save(graph, card, zip);
+        ModelStore.LoadedModel back = ModelStore.load(zip);
+        assertTrue(back.network() instanceof ComputationGraph, back.network().getClass().getName());
+        var x = Nd4j.rand(DataType.FLOAT, 2, 3, 16, 16);
+        assertEquals(graph.outputSingle(false, x), ((ComputationGraph) back.network()).outputSingle(false, x));
+        assertEquals("stem_conv", back.card().layers().get(0).name());
     }
 
     @Test

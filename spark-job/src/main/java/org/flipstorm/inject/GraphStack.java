@@ -1,0 +1,183 @@
+package org.flipstorm.inject;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A {@link ComputationGraph} seen as fault sites: every vertex except the inputs, in topological
+ * order. A fault re-runs only the vertices downstream of its site; every other input of those
+ * vertices (a ResNet shortcut, say) is read from the golden pass, gathered per batch row.
+ */
+public final class GraphStack implements InjectableNetwork {
+    private final ComputationGraph graph;
+    private final GraphVertex[] vertices;
+    private final int[] siteVertex;
+    private final int[] topoPosition;
+    private final int[] siteOfVertex;
+    private final List<String> names;
+    private final int inputVertex;
+    private final int outputVertex;
+    private final boolean[][] downstream;
+
+    /** Wraps an initialised graph with one input and one output. */
+    public GraphStack(ComputationGraph graph) {
+        if (graph.getConfiguration().getNetworkInputs().size() != 1 || graph.getNumOutputArrays() != 1) {
+            throw new IllegalArgumentException("graph has " + graph.getConfiguration().getNetworkInputs().size()
+                    + " inputs and " + graph.getNumOutputArrays() + " outputs; expected one of each");
+        }
+        this.graph = graph;
+        this.vertices = graph.getVertices();
+        int[] topo = graph.topologicalSortOrder();
+        topoPosition = new int[vertices.length];
+        siteOfVertex = new int[vertices.length];
+        List<Integer> sites = new ArrayList<>();
+        List<String> n = new ArrayList<>();
+        int in = -1;
+        for (int p = 0; p < topo.length; p++) {
+            int v = topo[p];
+            topoPosition[v] = p;
+            siteOfVertex[v] = -1;
+            if (vertices[v].isInputVertex()) {
+                in = v;
+            } else {
+                siteOfVertex[v] = sites.size();
+                sites.add(v);
+                n.add(vertices[v].getVertexName());
+            }
+        }
+        this.inputVertex = in;
+        this.siteVertex = sites.stream().mapToInt(Integer::intValue).toArray();
+        this.names = List.copyOf(n);
+        this.outputVertex = graph.getVertex(graph.getConfiguration().getNetworkOutputs().get(0)).getVertexIndex();
+        this.downstream = new boolean[siteVertex.length][];
+    }
+
+    @Override
+    public ComputationGraph model() {
+        return graph;
+    }
+
+    @Override
+    public int size() {
+        return siteVertex.length;
+    }
+
+    @Override
+    public List<String> names() {
+        return names;
+    }
+
+    @Override
+    public boolean isDefaultTarget(int site) {
+        GraphVertex v = vertices[siteVertex[site]];
+        return !(v.hasLayer() && v.getLayer() instanceof IOutputLayer && v.getLayer().numParams() == 0);
+    }
+
+    @Override
+    public boolean hasParameters(int site) {
+        GraphVertex v = vertices[siteVertex[site]];
+        return v.hasLayer() && v.getLayer().numParams() > 0;
+    }
+
+    @Override
+    public GoldenPass golden(INDArray input) {
+        Map<String, INDArray> acts = graph.feedForward(input, false);
+        INDArray[] out = new INDArray[siteVertex.length];
+        for (int s = 0; s < out.length; s++) {
+            out[s] = acts.get(names.get(s));
+        }
+        return new GoldenPass(input, out);
+    }
+
+    @Override
+    public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages) {
+        int start = siteVertex[site];
+        if (start == outputVertex) {
+            return siteOutput;
+        }
+        boolean[] affected = downstreamOf(site);
+        INDArray[] current = new INDArray[vertices.length];
+        current[start] = siteOutput;
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        int[] topo = graph.topologicalSortOrder();
+        for (int p = topoPosition[start] + 1; p < topo.length; p++) {
+            int v = topo[p];
+            if (!affected[v]) {
+                continue;
+            }
+            VertexIndices[] ins = vertices[v].getInputVertices();
+            INDArray[] inputs = new INDArray[ins.length];
+            for (int i = 0; i < ins.length; i++) {
+                int u = ins[i].getVertexIndex();
+                inputs[i] = current[u] != null ? current[u] : goldenRows(u, golden, rowImages);
+            }
+            current[v] = forward(vertices[v], inputs, mgr);
+        }
+        return current[outputVertex];
+    }
+
+    /**
+     * Runs one vertex on {@code inputs} the way {@code ComputationGraph} does: a layer vertex must
+     * apply its pre-processor and hand the input to its layer before the forward pass.
+     */
+    static INDArray forward(GraphVertex vertex, INDArray[] inputs, LayerWorkspaceMgr mgr) {
+        vertex.setInputs(inputs);
+        if (vertex instanceof LayerVertex layerVertex) {
+            layerVertex.applyPreprocessorAndSetInput(mgr);
+        }
+        INDArray out = vertex.doForward(false, mgr);
+        vertex.clear();
+        return out;
+    }
+
+    /** Golden output of vertex {@code u} for each batch row's image. */
+    private INDArray goldenRows(int u, GoldenPass golden, int[] rowImages) {
+        return gatherRows(u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]], rowImages);
+    }
+
+    /** A new array whose row r is row {@code rows[r]} of {@code source} (first dimension). */
+    static INDArray gatherRows(INDArray source, int[] rows) {
+        long[] shape = source.shape().clone();
+        shape[0] = rows.length;
+        INDArray out = Nd4j.createUninitialized(source.dataType(), shape, 'c');
+        for (int r = 0; r < rows.length; r++) {
+            out.slice(r).assign(source.slice(rows[r]));
+        }
+        return out;
+    }
+
+    /** Vertices whose value depends on the site's output (the site itself excluded). */
+    private boolean[] downstreamOf(int site) {
+        boolean[] d = downstream[site];
+        if (d == null) {
+            d = new boolean[vertices.length];
+            Deque<Integer> todo = new ArrayDeque<>();
+            todo.add(siteVertex[site]);
+            while (!todo.isEmpty()) {
+                VertexIndices[] outs = vertices[todo.poll()].getOutputVertices();
+                if (outs == null) {
+                    continue;
+                }
+                for (VertexIndices o : outs) {
+                    if (!d[o.getVertexIndex()]) {
+                        d[o.getVertexIndex()] = true;
+                        todo.add(o.getVertexIndex());
+                    }
+                }
+            }
+            downstream[site] = d;
+        }
+        return d;
+    }
+}

@@ -1,0 +1,60 @@
+package org.flipstorm.inject;
+
+import java.util.List;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A network seen as a list of fault sites (the outputs of its layers or graph vertices), in an
+ * order where every site comes after the sites it reads, addressable by index or name.
+ *
+ * <p>Implementations are not thread-safe (DL4J layers keep their last input): one per thread.
+ */
+public interface InjectableNetwork {
+    /** Wraps a {@link MultiLayerNetwork} or a {@link ComputationGraph}. */
+    static InjectableNetwork of(Model model) {
+        if (model instanceof MultiLayerNetwork mln) {
+            return new LayerStack(mln);
+        }
+        if (model instanceof ComputationGraph graph) {
+            return new GraphStack(graph);
+        }
+        throw new IllegalArgumentException("cannot inject into a " + model.getClass().getName()
+                + "; expected a MultiLayerNetwork or ComputationGraph");
+    }
+
+    /** The wrapped DL4J model. */
+    Model model();
+
+    /** Number of sites. */
+    int size();
+
+    /** Site names, in site order. */
+    List<String> names();
+
+    /** The index of the site named {@code name}, or -1. */
+    default int indexOf(String name) {
+        return names().indexOf(name);
+    }
+
+    /**
+     * True for a site that campaigns target by default: every site except a parameter-free loss
+     * layer at the end (its output is softmax probabilities, not an activation).
+     */
+    boolean isDefaultTarget(int site);
+
+    /** True when the site is a layer with trainable parameters (convolution, dense, batch norm). */
+    boolean hasParameters(int site);
+
+    /** Clean pass over {@code input} that keeps every site's output. */
+    GoldenPass golden(INDArray input);
+
+    /**
+     * The network output when the output of {@code site} is replaced by {@code siteOutput} (a batch
+     * of rows). Everything that does not depend on {@code site} takes its value from
+     * {@code golden}: row r of the batch reads image {@code rowImages[r]} of the golden pass.
+     */
+    INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages);
+}

@@ -1,0 +1,127 @@
+package org.flipstorm.inject;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.ResNetCifar;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * For every zoo architecture and every site: the engine's suffix re-run (golden reuse, only the
+ * downstream vertices, golden shortcut values gathered per row) gives, bit for bit, the output of
+ * an independent full forward pass over the same rows in which that site's output is overwritten.
+ * The reference recomputes everything from the input with DL4J's own per-network APIs.
+ */
+class SuffixEquivalenceTest {
+    @BeforeAll
+    static void fastPath() {
+        Dl4jRuntime.configure();
+    }
+
+    @Test
+    void lenetEverySite() {
+        MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11));
+        checkEverySite(net, TinyNets.images(3, 21));
+    }
+
+    @Test
+    void resnet20EverySite() {
+        ComputationGraph net = ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(12));
+        checkEverySite(net, noise(3, 3, 32, 32));
+    }
+
+    private static void checkEverySite(Model model, INDArray images) {
+        InjectableNetwork network = InjectableNetwork.of(model);
+        GoldenPass golden = network.golden(images);
+        SplittableRandom r = new SplittableRandom(99);
+        int[] rowImages = {0, 1, 2, 1, 0, 2};
+        for (int site = 0; site < network.size(); site++) {
+            INDArray act = golden.activations()[site];
+            long n = golden.neurons(site);
+            INDArray flat = act.reshape('c', act.size(0), n);
+            // Rows 0-2: the clean images; rows 3-5: copies with one value forced (a flipped bit).
+            INDArray batch = GraphStack.gatherRows(flat, rowImages);
+            for (int row = 3; row < rowImages.length; row++) {
+                long neuron = r.nextLong(n);
+                batch.putScalar(row, neuron, BitFlip.flipFp32(batch.getFloat(row, neuron), r.nextInt(32)));
+            }
+            long[] shape = act.shape().clone();
+            shape[0] = rowImages.length;
+            INDArray siteBatch = batch.reshape('c', shape);
+
+            float[] engine = network.suffix(site, siteBatch, golden, rowImages).dup('c').data().asFloat();
+            INDArray inputRows = GraphStack.gatherRows(images, rowImages);
+            float[] reference = reference(model, network.names().get(site), site, inputRows, siteBatch)
+                    .dup('c').data().asFloat();
+            assertArrayEquals(reference, engine, "site " + site + " (" + network.names().get(site) + ")");
+        }
+    }
+
+    /** Full forward pass over {@code input} with the output of one site replaced by {@code forced}. */
+    private static INDArray reference(Model model, String siteName, int siteIndex, INDArray input, INDArray forced) {
+        if (model instanceof MultiLayerNetwork mln) {
+            List<INDArray> acts = mln.feedForwardToLayer(siteIndex, input, false);
+            assertEquals(siteIndex + 2, acts.size());
+            int last = mln.getnLayers() - 1;
+            if (siteIndex == last) {
+                return forced;
+            }
+            if (siteIndex + 1 == last) {
+                // activateSelectedLayers refuses a range of one layer; run the last one through its pre-processor.
+                INDArray x = forced;
+                var pre = mln.getLayerWiseConfigurations().getInputPreProcess(last);
+                if (pre != null) {
+                    x = pre.preProcess(x, (int) x.size(0), LayerWorkspaceMgr.noWorkspaces());
+                }
+                return mln.getLayer(last).activate(x, false, LayerWorkspaceMgr.noWorkspaces());
+            }
+            return mln.activateSelectedLayers(siteIndex + 1, last, forced);
+        }
+        ComputationGraph g = (ComputationGraph) model;
+        GraphVertex[] vertices = g.getVertices();
+        INDArray[] out = new INDArray[vertices.length];
+        for (int v : g.topologicalSortOrder()) {
+            GraphVertex vertex = vertices[v];
+            if (vertex.isInputVertex()) {
+                out[v] = input;
+                continue;
+            }
+            VertexIndices[] ins = vertex.getInputVertices();
+            INDArray[] in = new INDArray[ins.length];
+            for (int i = 0; i < ins.length; i++) {
+                in[i] = out[ins[i].getVertexIndex()];
+            }
+            vertex.setInputs(in);
+            if (vertex instanceof LayerVertex lv) {
+                lv.applyPreprocessorAndSetInput(LayerWorkspaceMgr.noWorkspaces());
+            }
+            out[v] = vertex.getVertexName().equals(siteName) ? forced
+                    : vertex.doForward(false, LayerWorkspaceMgr.noWorkspaces());
+            vertex.clear();
+        }
+        return out[g.getVertex(g.getConfiguration().getNetworkOutputs().get(0)).getVertexIndex()];
+    }
+
+    private static INDArray noise(long... shape) {
+        SplittableRandom r = new SplittableRandom(4);
+        float[] v = new float[(int) (shape[0] * shape[1] * shape[2] * shape[3])];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextDouble();
+        }
+        return Nd4j.create(v, shape, 'c');
+    }
+}
