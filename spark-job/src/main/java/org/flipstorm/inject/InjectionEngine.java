@@ -63,14 +63,14 @@ public final class InjectionEngine {
      * @return one result per fault, in the order given
      */
     public List<TrialResult> inject(GoldenPass golden, int layer, List<Fault> faults) {
-        return inject(golden, layer, faults, BitFlip::flipFp32);
+        return inject(golden, layer, faults, FaultModel.FP32_FLIP.corruption(1f));
     }
 
     /** How a fault turns a clean value into a faulty one. */
     @FunctionalInterface
     public interface Corruption {
-        /** The faulty value of {@code value} under a fault at {@code bit}. */
-        float apply(float value, int bit);
+        /** The faulty value of {@code value} under {@code fault}. */
+        float apply(float value, Fault fault);
     }
 
     /**
@@ -158,7 +158,7 @@ public final class InjectionEngine {
             System.arraycopy(cleanValues.get(cleanRow.get(f.imageRow())), 0, buf, row * n, n);
             int pos = row * n + (int) f.neuronIndex();
             before[j] = buf[pos];
-            after[j] = corruption.apply(before[j], f.bit());
+            after[j] = corruption.apply(before[j], f);
             buf[pos] = after[j];
         }
         long[] shape = layerShape.clone();

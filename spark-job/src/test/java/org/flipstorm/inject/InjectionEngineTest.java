@@ -71,7 +71,7 @@ class InjectionEngineTest {
             for (int i = 0; i < 60; i++) {
                 faults.add(new Fault(i, i % golden.images(), 0, i % golden.neurons(layer), 0));
             }
-            for (TrialResult t : engine.inject(golden, layer, faults, (value, bit) -> value)) {
+            for (TrialResult t : engine.inject(golden, layer, faults, (value, fault) -> value)) {
                 assertEquals(Outcome.MASKED, t.outcome(), "layer " + layer + " " + t.fault());
                 assertEquals(0f, t.deltaLoss(), "layer " + layer + " " + t.fault());
             }
@@ -106,7 +106,7 @@ class InjectionEngineTest {
                 faults.add(new Fault(faults.size(), img, c, c, 30));
             }
         }
-        List<TrialResult> results = engine.inject(golden, logits, faults, (v, bit) -> Float.POSITIVE_INFINITY);
+        List<TrialResult> results = engine.inject(golden, logits, faults, (v, fault) -> Float.POSITIVE_INFINITY);
         for (TrialResult t : results) {
             assertTrue(t.outcome() == Outcome.NON_FINITE || t.outcome() == Outcome.SDC, t.toString());
         }

@@ -1,0 +1,39 @@
+package org.flipstorm.inject;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** What a fault does to the bits it hits. */
+public enum FaultOp {
+    /** Transient bit flip: each hit bit is inverted. */
+    FLIP,
+    /** Stuck-at-0: each hit bit reads 0. */
+    STUCK_AT_0,
+    /** Stuck-at-1: each hit bit reads 1. */
+    STUCK_AT_1;
+
+    /** Applies the fault to the {@code mask} bits of {@code raw}. */
+    public int apply(int raw, int mask) {
+        return switch (this) {
+            case FLIP -> raw ^ mask;
+            case STUCK_AT_0 -> raw & ~mask;
+            case STUCK_AT_1 -> raw | mask;
+        };
+    }
+
+    /** Id as in configs and the trial schema: {@code flip}, {@code stuck_at_0}, {@code stuck_at_1}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The op with id {@code id} ('-' and '_' both accepted). */
+    public static FaultOp byId(String id) {
+        for (FaultOp op : values()) {
+            if (op.id().equals(id.toLowerCase(Locale.ROOT).replace('-', '_'))) {
+                return op;
+            }
+        }
+        throw new IllegalArgumentException("fault model '" + id + "' unknown; expected one of "
+                + Arrays.stream(values()).map(FaultOp::id).toList());
+    }
+}

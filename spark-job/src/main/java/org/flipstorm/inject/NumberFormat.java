@@ -1,0 +1,94 @@
+package org.flipstorm.inject;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The number format a fault hits. FP32 is native; FP16, BF16 and INT8 are emulated: the FP32
+ * value is rounded to the format, the fault changes the format's encoding, and the result is
+ * converted back to FP32 for the rest of the network.
+ */
+public enum NumberFormat {
+    /** IEEE-754 binary32. */
+    FP32(32),
+    /** IEEE-754 binary16 (half precision): 1 sign, 5 exponent, 10 fraction bits. */
+    FP16(16),
+    /** bfloat16: the upper 16 bits of FP32 (1 sign, 8 exponent, 7 fraction bits). */
+    BF16(16),
+    /** Signed 8-bit integer with a per-layer symmetric scale: value = q * scale, q in -128..127. */
+    INT8(8);
+
+    private final int bits;
+
+    NumberFormat(int bits) {
+        this.bits = bits;
+    }
+
+    /** Width of the encoding in bits. */
+    public int bits() {
+        return bits;
+    }
+
+    /** Lower-case id as used in configs and the trial schema, e.g. {@code bf16}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The format with id {@code id}. */
+    public static NumberFormat byId(String id) {
+        for (NumberFormat f : values()) {
+            if (f.id().equals(id.toLowerCase(Locale.ROOT))) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("format '" + id + "' unknown; expected one of "
+                + Arrays.stream(values()).map(NumberFormat::id).toList());
+    }
+
+    /** Checks that {@code bit} addresses a bit of this format. */
+    public void checkBit(int bit) {
+        if (bit < 0 || bit >= bits) {
+            throw new IllegalArgumentException("bit " + bit + " out of range for " + id() + " (0.." + (bits - 1) + ")");
+        }
+    }
+
+    /**
+     * The encoding of {@code value} in this format, in the low {@link #bits()} bits.
+     *
+     * @param scale INT8's scale (value per step); ignored by the floating-point formats
+     */
+    public int encode(float value, float scale) {
+        return switch (this) {
+            case FP32 -> Float.floatToRawIntBits(value);
+            case FP16 -> HalfFloats.toHalf(value);
+            case BF16 -> HalfFloats.toBfloat16(value);
+            case INT8 -> quantise(value, scale) & 0xFF;
+        };
+    }
+
+    /** The FP32 value of an encoding (the inverse of {@link #encode} up to rounding). */
+    public float decode(int raw, float scale) {
+        return switch (this) {
+            case FP32 -> Float.intBitsToFloat(raw);
+            case FP16 -> HalfFloats.fromHalf(raw & 0xFFFF);
+            case BF16 -> Float.intBitsToFloat((raw & 0xFFFF) << 16);
+            case INT8 -> ((byte) raw) * scale;
+        };
+    }
+
+    /** Mask of the format's bits. */
+    public int mask() {
+        return bits == 32 ? -1 : (1 << bits) - 1;
+    }
+
+    private static int quantise(float value, float scale) {
+        if (!(scale > 0) || !Float.isFinite(scale)) {
+            throw new IllegalArgumentException("int8 scale " + scale + " must be a positive finite number");
+        }
+        if (Float.isNaN(value)) {
+            return 0;
+        }
+        long q = Math.round(value / (double) scale);
+        return (int) Math.max(-128, Math.min(127, q));
+    }
+}
