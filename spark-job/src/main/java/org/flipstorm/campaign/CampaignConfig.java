@@ -34,6 +34,14 @@ public final class CampaignConfig {
     public static final String BITS_ALL = "all";
     public static final String FORMAT = "format";
     public static final String FORMAT_DEFAULT = "fp32";
+    public static final String FAULT_MODEL = "fault-model";
+    public static final String FAULT_MODEL_DEFAULT = "flip";
+    public static final String BITS_PER_FAULT = "bits-per-fault";
+    public static final int BITS_PER_FAULT_DEFAULT = 1;
+    public static final String MULTI_BIT = "multi-bit";
+    public static final String MULTI_BIT_DEFAULT = CampaignSpec.MULTI_BIT_ADJACENT;
+    public static final String RANGE_DETECTOR = "range-detector";
+    public static final boolean RANGE_DETECTOR_DEFAULT = false;
     public static final String OUTPUT = "output";
     public static final String OUTPUT_DEFAULT = "campaigns";
     public static final String OVERWRITE = "overwrite";
@@ -46,7 +54,8 @@ public final class CampaignConfig {
     public static final String SPARK_MASTER_DEFAULT = "local[2]";
 
     private static final Set<String> KNOWN = Set.of(NAME, SEED, MODEL, IMAGES_DATASET, IMAGES_PATH, IMAGES_SPLIT,
-            IMAGES_COUNT, LAYERS, TRIALS_PER_LAYER, BITS, FORMAT, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
+            IMAGES_COUNT, LAYERS, TRIALS_PER_LAYER, BITS, FORMAT, FAULT_MODEL, BITS_PER_FAULT, MULTI_BIT,
+            RANGE_DETECTOR, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
             SPARK_MASTER);
 
     private CampaignConfig() {}
@@ -100,6 +109,10 @@ public final class CampaignConfig {
                     required(c, TRIALS_PER_LAYER) ? c.getInt(TRIALS_PER_LAYER) : 0,
                     bits(c),
                     c.hasPath(FORMAT) ? c.getString(FORMAT) : FORMAT_DEFAULT,
+                    c.hasPath(FAULT_MODEL) ? c.getString(FAULT_MODEL) : FAULT_MODEL_DEFAULT,
+                    c.hasPath(BITS_PER_FAULT) ? c.getInt(BITS_PER_FAULT) : BITS_PER_FAULT_DEFAULT,
+                    c.hasPath(MULTI_BIT) ? c.getString(MULTI_BIT) : MULTI_BIT_DEFAULT,
+                    c.hasPath(RANGE_DETECTOR) ? c.getBoolean(RANGE_DETECTOR) : RANGE_DETECTOR_DEFAULT,
                     c.hasPath(OUTPUT) ? c.getString(OUTPUT) : OUTPUT_DEFAULT,
                     c.hasPath(OVERWRITE) ? c.getBoolean(OVERWRITE) : OVERWRITE_DEFAULT,
                     c.hasPath(IMAGES_PER_SHARD) ? c.getInt(IMAGES_PER_SHARD) : IMAGES_PER_SHARD_DEFAULT,

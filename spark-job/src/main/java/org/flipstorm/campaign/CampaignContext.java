@@ -2,6 +2,11 @@ package org.flipstorm.campaign;
 
 import java.io.Serializable;
 import java.util.List;
+import org.flipstorm.inject.FaultModel;
+import org.flipstorm.inject.FaultOp;
+import org.flipstorm.inject.InjectionEngine;
+import org.flipstorm.inject.NumberFormat;
+import org.flipstorm.inject.RangeDetector;
 
 /**
  * What every task of a campaign needs to know, shipped once with the task closure.
@@ -14,16 +19,27 @@ import java.util.List;
  * @param images where the images come from
  * @param layers the target layers
  * @param format number format
+ * @param faultModel fault op id
+ * @param rangeDetector whether faulty values are clamped to the profiled range
  * @param maxBatch most rows per suffix batch
  */
 public record CampaignContext(String campaignId, String modelId, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
-                              String format, int maxBatch) implements Serializable {
+                              String format, String faultModel, boolean rangeDetector, int maxBatch)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Copies the layer list. */
     public CampaignContext {
         layers = List.copyOf(layers);
+    }
+
+    /** The corruption applied to values of layer {@code index}. */
+    public InjectionEngine.Corruption corruption(int index) {
+        TargetLayer layer = layer(index);
+        FaultModel model = new FaultModel(NumberFormat.byId(format), FaultOp.byId(faultModel));
+        InjectionEngine.Corruption c = model.corruption(FaultModel.int8Scale(layer.maxAbs()));
+        return rangeDetector ? RangeDetector.guard(c, layer.maxAbs()) : c;
     }
 
     /** The target layer with network index {@code index}. */

@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.flipstorm.inject.BitFlip;
+import org.flipstorm.inject.FaultOp;
+import org.flipstorm.inject.NumberFormat;
 
 /**
  * A campaign, validated once: every path that makes one (config file, command line, code) ends
@@ -18,7 +19,11 @@ import org.flipstorm.inject.BitFlip;
  *     parameter-free loss layer) or {@code compute} (layers with parameters)
  * @param trialsPerLayer trials drawn for each selected layer
  * @param bits bit positions drawn from (empty: every bit of the format)
- * @param format number format of the faulty value; {@code fp32} for now
+ * @param format number format the fault hits: fp32, fp16, bf16 or int8 (int8 needs a range profile)
+ * @param faultModel what the fault does to its bits: flip, stuck_at_0 or stuck_at_1
+ * @param bitsPerFault bits hit by one fault (1 = single-bit)
+ * @param multiBit how the bits of a multi-bit fault are placed: adjacent or random
+ * @param rangeDetector clamp faulty values to the layer's profiled range (needs a range profile)
  * @param output directory under which the campaign writes {@code <name>/trials} and its manifest
  * @param overwrite replace an existing campaign of the same name instead of refusing
  * @param imagesPerShard images per Spark task (all their trials run in that task)
@@ -26,13 +31,19 @@ import org.flipstorm.inject.BitFlip;
  * @param master Spark master when the job is not launched by spark-submit
  */
 public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
-                           int trialsPerLayer, List<Integer> bits, String format, String output, boolean overwrite,
+                           int trialsPerLayer, List<Integer> bits, String format, String faultModel,
+                           int bitsPerFault, String multiBit, boolean rangeDetector, String output, boolean overwrite,
                            int imagesPerShard, int maxBatch, String master) implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** Layer-selection word: every layer but a parameter-free loss layer. */
     public static final String ALL_LAYERS = "all";
+    /** Multi-bit placement: k neighbouring bits. */
+    public static final String MULTI_BIT_ADJACENT = "adjacent";
+    /** Multi-bit placement: k distinct bits drawn at random. */
+    public static final String MULTI_BIT_RANDOM = "random";
+
     /** Layer-selection word: layers with parameters (convolution, dense). */
     public static final String COMPUTE_LAYERS = "compute";
 
@@ -57,13 +68,24 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         if (trialsPerLayer < 1) {
             throw new IllegalArgumentException("trials-per-layer " + trialsPerLayer + " must be >= 1");
         }
-        format = format == null ? "fp32" : format.toLowerCase(Locale.ROOT);
-        if (!format.equals("fp32")) {
-            throw new IllegalArgumentException("format '" + format + "' is not supported; expected fp32");
-        }
+        NumberFormat fmt = NumberFormat.byId(format == null ? "fp32" : format);
+        format = fmt.id();
         bits = bits == null ? List.of() : List.copyOf(bits);
         for (int b : bits) {
-            BitFlip.checkBit(b);
+            fmt.checkBit(b);
+        }
+        faultModel = FaultOp.byId(faultModel == null ? "flip" : faultModel).id();
+        if (bitsPerFault < 1 || bitsPerFault > fmt.bits()) {
+            throw new IllegalArgumentException("bits-per-fault " + bitsPerFault + " out of range for " + format
+                    + " (1.." + fmt.bits() + ")");
+        }
+        multiBit = multiBit == null ? MULTI_BIT_ADJACENT : multiBit.toLowerCase(Locale.ROOT);
+        if (!multiBit.equals(MULTI_BIT_ADJACENT) && !multiBit.equals(MULTI_BIT_RANDOM)) {
+            throw new IllegalArgumentException("multi-bit '" + multiBit + "' unknown; expected adjacent or random");
+        }
+        if (multiBit.equals(MULTI_BIT_RANDOM) && !bits.isEmpty() && bits.size() < bitsPerFault) {
+            throw new IllegalArgumentException("bits-per-fault " + bitsPerFault + " random bits cannot be drawn from "
+                    + bits.size() + " allowed bits " + bits);
         }
         if (output == null || output.isBlank()) {
             throw new IllegalArgumentException("output path is missing; expected a directory, e.g. campaigns");
@@ -85,16 +107,21 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
      */
     public String identity() {
         return String.join("|", name, Long.toString(seed), model, images.toString(), layers.toString(),
-                Integer.toString(trialsPerLayer), bits.toString(), format, Integer.toString(imagesPerShard),
-                Integer.toString(maxBatch));
+                Integer.toString(trialsPerLayer), bits.toString(), format, faultModel, Integer.toString(bitsPerFault),
+                multiBit, Boolean.toString(rangeDetector), Integer.toString(imagesPerShard), Integer.toString(maxBatch));
     }
 
-    /** The bits trials draw from: the configured ones, or all 32 of FP32. */
+    /** The number format. */
+    public NumberFormat numberFormat() {
+        return NumberFormat.byId(format);
+    }
+
+    /** The bits trials draw from: the configured ones, or every bit of the format. */
     public int[] bitChoices() {
         if (!bits.isEmpty()) {
             return bits.stream().mapToInt(Integer::intValue).toArray();
         }
-        int[] all = new int[BitFlip.FP32_BITS];
+        int[] all = new int[numberFormat().bits()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }

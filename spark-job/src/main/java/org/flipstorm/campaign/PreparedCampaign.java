@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.InjectableNetwork;
+import org.flipstorm.inject.NumberFormat;
+import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.data.IdxDataset;
 import org.flipstorm.zoo.data.ImageSet;
@@ -48,10 +50,19 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         for (int k = 0; k < neurons.length; k++) {
             neurons[k] = one.neurons(k);
         }
-        List<TargetLayer> layers = resolveLayers(spec.layers(), stack, neurons, model.card().modelId());
+        float[] maxAbs = new float[stack.size()];
+        java.util.Arrays.fill(maxAbs, Float.NaN);
+        if (spec.rangeDetector() || spec.numberFormat() == NumberFormat.INT8) {
+            RangeProfile ranges = ranges(Path.of(spec.model()), model.card().weightsSha256(), stack);
+            for (int k = 0; k < maxAbs.length; k++) {
+                maxAbs[k] = ranges.maxAbs(k);
+            }
+        }
+        List<TargetLayer> layers = resolveLayers(spec.layers(), stack, neurons, maxAbs, model.card().modelId());
         String campaignId = spec.name() + "-" + runId(spec, model.card().weightsSha256());
         CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().variant(),
-                spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.maxBatch());
+                spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
+                spec.rangeDetector(), spec.maxBatch());
         return new PreparedCampaign(spec, model.card(), layers, ctx);
     }
 
@@ -60,7 +71,23 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         return (long) layers.size() * spec.trialsPerLayer();
     }
 
-    static List<TargetLayer> resolveLayers(List<String> tokens, InjectableNetwork stack, long[] neurons, String modelId) {
+    /** The model's range profile; it must exist and belong to these weights and sites. */
+    static RangeProfile ranges(Path modelZip, String weightsSha, InjectableNetwork stack) throws java.io.IOException {
+        Path file = RangeProfile.pathFor(modelZip);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("int8 and the range detector need the model's activation ranges, but "
+                    + file + " does not exist; create it with: profile --model " + modelZip);
+        }
+        RangeProfile p = RangeProfile.read(file);
+        if (!weightsSha.equals(p.weightsSha256()) || p.sites().size() != stack.size()) {
+            throw new IllegalArgumentException("range profile " + file + " was made for other weights or layers"
+                    + " (weights " + p.weightsSha256() + "); profile the model again");
+        }
+        return p;
+    }
+
+    static List<TargetLayer> resolveLayers(List<String> tokens, InjectableNetwork stack, long[] neurons,
+                                           float[] maxAbs, String modelId) {
         LinkedHashSet<Integer> chosen = new LinkedHashSet<>();
         for (String token : tokens) {
             String t = token.trim();
@@ -94,7 +121,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         }
         List<TargetLayer> out = new ArrayList<>();
         for (int i : chosen.stream().sorted().toList()) {
-            out.add(new TargetLayer(i, stack.names().get(i), neurons[i]));
+            out.add(new TargetLayer(i, stack.names().get(i), neurons[i], maxAbs[i]));
         }
         return out;
     }

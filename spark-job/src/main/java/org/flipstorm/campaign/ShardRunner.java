@@ -36,9 +36,9 @@ final class ShardRunner {
                 List<Fault> faults = new ArrayList<>(trials.size());
                 for (Trial t : trials) {
                     faults.add(new Fault(t.trialId(), rowOfImage.get(t.imageIndex()), data.label(t.imageIndex()),
-                            t.neuronIndex(), t.bit()));
+                            t.neuronIndex(), t.bit(), t.mask()));
                 }
-                List<TrialResult> results = engine.inject(golden, e.getKey(), faults);
+                List<TrialResult> results = engine.inject(golden, e.getKey(), faults, ctx.corruption(e.getKey()));
                 for (int i = 0; i < trials.size(); i++) {
                     rows.add(TrialRows.toRow(ctx, trials.get(i), faults.get(i).label(), results.get(i)));
                 }

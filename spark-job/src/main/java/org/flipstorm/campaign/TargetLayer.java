@@ -8,7 +8,8 @@ import java.io.Serializable;
  * @param index layer index in the network
  * @param name layer name
  * @param neurons neurons in one image's output of the layer
+ * @param maxAbs profiled max |activation| (NaN when the campaign needs no range profile)
  */
-public record TargetLayer(int index, String name, long neurons) implements Serializable {
+public record TargetLayer(int index, String name, long neurons, float maxAbs) implements Serializable {
     private static final long serialVersionUID = 1L;
 }

@@ -10,8 +10,10 @@ import java.io.Serializable;
  * @param imageIndex index of the image in its dataset split
  * @param layerIndex target layer index
  * @param neuronIndex flat index into one image's output of that layer
- * @param bit bit position in the format
+ * @param bit lowest bit hit, in the format
+ * @param mask every bit hit
  */
-public record Trial(long trialId, int imageIndex, int layerIndex, long neuronIndex, int bit) implements Serializable {
+public record Trial(long trialId, int imageIndex, int layerIndex, long neuronIndex, int bit, int mask)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 }

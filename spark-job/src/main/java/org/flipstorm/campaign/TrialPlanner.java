@@ -16,13 +16,44 @@ import java.util.TreeSet;
 public final class TrialPlanner {
     private TrialPlanner() {}
 
-    /** The trial with id {@code trialId} of a layer, drawn over {@code imageCount} images. */
+    /** The single-bit trial with id {@code trialId} of a layer, drawn over {@code imageCount} images. */
     public static Trial draw(long seed, long trialId, TargetLayer layer, int imageCount, int[] bitChoices) {
+        return draw(seed, trialId, layer, imageCount, bitChoices, 1, 32, false);
+    }
+
+    /**
+     * The trial with id {@code trialId}: image, neuron, and the {@code k} bits it hits, either
+     * neighbours of a drawn bit (shifted down to fit in {@code width} bits) or {@code k} distinct
+     * bits drawn from {@code bitChoices}.
+     */
+    public static Trial draw(long seed, long trialId, TargetLayer layer, int imageCount, int[] bitChoices, int k,
+                             int width, boolean randomBits) {
         SplittableRandom r = new SplittableRandom(mix(seed, trialId));
         int image = r.nextInt(imageCount);
         long neuron = r.nextLong(layer.neurons());
-        int bit = bitChoices[r.nextInt(bitChoices.length)];
-        return new Trial(trialId, image, layer.index(), neuron, bit);
+        int first = bitChoices[r.nextInt(bitChoices.length)];
+        int mask;
+        if (k == 1) {
+            mask = 1 << first;
+        } else if (!randomBits) {
+            int start = Math.min(first, width - k);
+            mask = (int) (((1L << k) - 1) << start);
+        } else {
+            int[] pool = bitChoices.clone();
+            mask = 1 << first;
+            int chosen = 1;
+            for (int i = 0; i < pool.length && chosen < k; i++) {
+                int j = i + r.nextInt(pool.length - i);
+                int t = pool[i];
+                pool[i] = pool[j];
+                pool[j] = t;
+                if ((mask & (1 << pool[i])) == 0) {
+                    mask |= 1 << pool[i];
+                    chosen++;
+                }
+            }
+        }
+        return new Trial(trialId, image, layer.index(), neuron, Integer.numberOfTrailingZeros(mask), mask);
     }
 
     /**
@@ -41,7 +72,8 @@ public final class TrialPlanner {
         for (int i = 0; i < layers.size(); i++) {
             for (int k = 0; k < spec.trialsPerLayer(); k++) {
                 long id = (long) i * spec.trialsPerLayer() + k;
-                Trial t = draw(spec.seed(), id, layers.get(i), imageCount, bits);
+                Trial t = draw(spec.seed(), id, layers.get(i), imageCount, bits, spec.bitsPerFault(),
+                        spec.numberFormat().bits(), spec.multiBit().equals(CampaignSpec.MULTI_BIT_RANDOM));
                 byShard.get(t.imageIndex() / spec.imagesPerShard()).add(t);
             }
         }

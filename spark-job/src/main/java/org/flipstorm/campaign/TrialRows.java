@@ -36,6 +36,9 @@ public final class TrialRows {
     public static final String GOLDEN_TOP2DIFF = "golden_top2diff";
     public static final String OUTCOME = "outcome";
     public static final String DELTA_LOSS = "delta_loss";
+    public static final String FAULT_MODEL = "fault_model";
+    public static final String BIT_MASK = "bit_mask";
+    public static final String RANGE_DETECTOR = "range_detector";
 
     /** Columns the Parquet files are partitioned by (directories, not file columns). */
     public static final List<String> PARTITION_COLUMNS = List.of(MODEL_ID, LAYER_NAME);
@@ -62,6 +65,9 @@ public final class TrialRows {
         DataTypes.createStructField(GOLDEN_TOP2DIFF, DataTypes.FloatType, false),
         DataTypes.createStructField(OUTCOME, DataTypes.StringType, false),
         DataTypes.createStructField(DELTA_LOSS, DataTypes.FloatType, false),
+        DataTypes.createStructField(FAULT_MODEL, DataTypes.StringType, false),
+        DataTypes.createStructField(BIT_MASK, DataTypes.IntegerType, false),
+        DataTypes.createStructField(RANGE_DETECTOR, DataTypes.BooleanType, false),
     });
 
     private TrialRows() {}
@@ -71,6 +77,7 @@ public final class TrialRows {
         return RowFactory.create(ctx.campaignId(), trial.trialId(), ctx.modelId(), ctx.variant(), trial.imageIndex(),
                 label, trial.layerIndex(), ctx.layer(trial.layerIndex()).name(), trial.neuronIndex(), ctx.format(),
                 trial.bit(), r.valueBefore(), r.valueAfter(), r.goldenTop1(), r.faultyTop1(), r.goldenConfidence(),
-                r.faultyConfidence(), r.goldenTop2diff(), r.outcome().id(), r.deltaLoss());
+                r.faultyConfidence(), r.goldenTop2diff(), r.outcome().id(), r.deltaLoss(), ctx.faultModel(),
+                trial.mask(), ctx.rangeDetector());
     }
 }

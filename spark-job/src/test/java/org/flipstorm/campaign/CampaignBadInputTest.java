@@ -74,6 +74,15 @@ class CampaignBadInputTest {
     }
 
     @Test
+    void bitOutsideFp16AndInt8WithoutRanges() throws IOException {
+        Path out = dir.resolve("out-fp16");
+        assertRefused(out, run(Fixtures.config(dir, model, out, "format = fp16", "bits = [20]")),
+                "bit 20 out of range for fp16 (0..15)");
+        assertRefused(out, run(Fixtures.config(dir, model, out, "format = int8")), "ranges.json does not exist");
+        assertRefused(out, run(Fixtures.config(dir, model, out, "fault-model = stuck")), "fault model 'stuck' unknown");
+    }
+
+    @Test
     void unknownKeyAndMissingConfig() throws IOException {
         Path out = dir.resolve("out-key");
         Path conf = Fixtures.config(dir, model, out, "trials-per-layr = 5");

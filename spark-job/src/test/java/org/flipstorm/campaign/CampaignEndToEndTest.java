@@ -16,7 +16,13 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import java.util.Optional;
+import org.flipstorm.inject.InjectableNetwork;
+import org.flipstorm.inject.RangeProfile;
+import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.flipstorm.zoo.store.ModelStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +113,32 @@ class CampaignEndToEndTest {
         assertEquals(3 + 7 + 9 + 9 + 2, layers);
         assertEquals(layers * 10, rows.count());
         assertEquals(1, rows.filter("layer_name = 's2b1_add'").select(TrialRows.LAYER_INDEX).distinct().count());
+    }
+
+    @Test
+    void anInt8CampaignWithTheRangeDetectorUsesTheProfiledRanges() throws Exception {
+        Path zip = Fixtures.saveTinyModel(dir.resolve("int8-model"));
+        ModelStore.LoadedModel m = ModelStore.load(zip);
+        ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Fixtures.SLICE));
+        RangeProfile ranges = RangeProfile.profile(InjectableNetwork.of(m.network()), slice, 100, 50,
+                m.card().modelId(), m.card().weightsSha256());
+        ranges.write(RangeProfile.pathFor(zip));
+        Path output = dir.resolve("run-int8");
+        Path conf = Fixtures.config(dir, zip, output, "format = int8", "range-detector = true", "trials-per-layer = 40",
+                "bits-per-fault = 2");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        Dataset<Row> rows = reader().read().parquet(output.resolve("t").resolve("trials").toString());
+        assertEquals(240, rows.count());
+        assertEquals(0, rows.filter("format != 'int8' or bit > 7 or bit_mask >= 256 or not range_detector").count());
+        for (RangeProfile.SiteRange site : ranges.sites()) {
+            long beyond = rows.filter("layer_index = " + site.index() + " and abs(value_after) > " + site.maxAbs() * 1.0001)
+                    .count();
+            assertEquals(0, beyond, "values beyond the profiled range of " + site.name());
+        }
+        assertEquals(0, rows.filter("outcome = 'non_finite'").count(), "the detector removes Inf and NaN");
     }
 
     @Test

@@ -11,11 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class TrialPlannerTest {
     private static final List<TargetLayer> LAYERS =
-            List.of(new TargetLayer(0, "conv1", 2880), new TargetLayer(2, "conv2", 800), new TargetLayer(5, "logits", 10));
+            List.of(new TargetLayer(0, "conv1", 2880, Float.NaN), new TargetLayer(2, "conv2", 800, Float.NaN),
+                    new TargetLayer(5, "logits", 10, Float.NaN));
 
     private static CampaignSpec spec(long seed, List<Integer> bits) {
+        return spec(seed, bits, "fp32", 1, "adjacent");
+    }
+
+    private static CampaignSpec spec(long seed, List<Integer> bits, String format, int k, String multiBit) {
         return new CampaignSpec("p", seed, "m.zip", new CampaignSpec.ImageSource("fashion-mnist", null, "test", 100),
-                List.of("all"), 500, bits, "fp32", "out", false, 10, 64, null);
+                List.of("all"), 500, bits, format, "flip", k, multiBit, false, "out", false, 10, 64, null);
     }
 
     private static List<Trial> all(List<Shard> shards) {
@@ -54,10 +59,27 @@ class TrialPlannerTest {
     }
 
     @Test
+    void multiBitMasksHaveKBitsInsideTheFormat() {
+        for (String placement : List.of("adjacent", "random")) {
+            for (Trial t : all(TrialPlanner.plan(spec(4, List.of(), "fp16", 3, placement), LAYERS))) {
+                assertEquals(3, Integer.bitCount(t.mask()), placement + " " + t);
+                assertTrue((t.mask() & ~0xFFFF) == 0, "inside 16 bits: " + t);
+                assertEquals(Integer.numberOfTrailingZeros(t.mask()), t.bit());
+                if (placement.equals("adjacent")) {
+                    assertEquals(7 << t.bit(), t.mask(), "neighbouring bits: " + t);
+                }
+            }
+        }
+        List<Trial> int8 = all(TrialPlanner.plan(spec(4, List.of(), "int8", 1, "adjacent"), LAYERS));
+        assertTrue(int8.stream().allMatch(t -> t.bit() < 8));
+        assertTrue(int8.stream().anyMatch(t -> t.bit() == 7));
+    }
+
+    @Test
     void aTrialReplaysAloneFromSeedAndId() {
         List<Trial> trials = all(TrialPlanner.plan(spec(9, List.of()), LAYERS));
         Trial t = trials.get(777);
         TargetLayer layer = LAYERS.get((int) (t.trialId() / 500));
-        assertEquals(t, TrialPlanner.draw(9, t.trialId(), layer, 100, spec(9, List.of()).bitChoices()));
+        assertEquals(t, TrialPlanner.draw(9, t.trialId(), layer, 100, spec(9, List.of()).bitChoices(), 1, 32, false));
     }
 }
