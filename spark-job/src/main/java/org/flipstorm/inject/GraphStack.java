@@ -91,6 +91,17 @@ public final class GraphStack implements InjectableNetwork {
     }
 
     @Override
+    public org.deeplearning4j.nn.api.Layer layer(int site) {
+        GraphVertex v = vertices[siteVertex[site]];
+        return v.hasLayer() ? v.getLayer() : null;
+    }
+
+    @Override
+    public INDArray output(INDArray input) {
+        return graph.outputSingle(false, input);
+    }
+
+    @Override
     public GoldenPass golden(INDArray input) {
         Map<String, INDArray> acts = graph.feedForward(input, false);
         INDArray[] out = new INDArray[siteVertex.length];

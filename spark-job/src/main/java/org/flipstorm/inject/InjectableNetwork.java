@@ -48,6 +48,12 @@ public interface InjectableNetwork {
     /** True when the site is a layer with trainable parameters (convolution, dense, batch norm). */
     boolean hasParameters(int site);
 
+    /** The DL4J layer behind a site, or null for a site that is not a layer (an add vertex, say). */
+    org.deeplearning4j.nn.api.Layer layer(int site);
+
+    /** The network output for {@code input} (inference mode). */
+    INDArray output(INDArray input);
+
     /** Clean pass over {@code input} that keeps every site's output. */
     GoldenPass golden(INDArray input);
 

@@ -170,22 +170,33 @@ public final class InjectionEngine {
 
         for (int j = 0; j < chunk.size(); j++) {
             Fault f = faults.get(chunk.get(j));
-            // The clean row's loss depends on the fault's label, so it is not shared between faults.
-            Prediction g = predict(probs, cleanRow.get(f.imageRow()), classes, f.label());
-            Prediction p = predict(probs, cleanValues.size() + j, classes, f.label());
-            Outcome outcome;
-            if (!p.finite()) {
-                outcome = Outcome.NON_FINITE;
-            } else if (p.top1() != g.top1()) {
-                outcome = Outcome.SDC;
-            } else {
-                outcome = Outcome.MASKED;
-            }
-            float deltaLoss = p.finite() && g.finite() ? (float) Math.abs(g.loss() - p.loss()) : Float.NaN;
-            results[chunk.get(j)] = new TrialResult(f, before[j], after[j], g.top1(),
-                    p.finite() ? p.top1() : -1, g.confidence(), p.finite() ? p.confidence() : Float.NaN,
-                    g.top2diff(), outcome, deltaLoss);
+            results[chunk.get(j)] = classify(f, before[j], after[j], probs, cleanRow.get(f.imageRow()), probs,
+                    cleanValues.size() + j, classes);
         }
+    }
+
+    /**
+     * Compares one faulty output row with its clean row and builds the result.
+     *
+     * @param clean output rows holding the clean row {@code cleanRow}
+     * @param faulty output rows holding the faulty row {@code faultyRow}
+     */
+    TrialResult classify(Fault f, float before, float after, float[] clean, int cleanRow, float[] faulty,
+                         int faultyRow, int classes) {
+        // The clean row's loss depends on the fault's label, so it is not shared between faults.
+        Prediction g = predict(clean, cleanRow, classes, f.label());
+        Prediction p = predict(faulty, faultyRow, classes, f.label());
+        Outcome outcome;
+        if (!p.finite()) {
+            outcome = Outcome.NON_FINITE;
+        } else if (p.top1() != g.top1()) {
+            outcome = Outcome.SDC;
+        } else {
+            outcome = Outcome.MASKED;
+        }
+        float deltaLoss = p.finite() && g.finite() ? (float) Math.abs(g.loss() - p.loss()) : Float.NaN;
+        return new TrialResult(f, before, after, g.top1(), p.finite() ? p.top1() : -1, g.confidence(),
+                p.finite() ? p.confidence() : Float.NaN, g.top2diff(), outcome, deltaLoss);
     }
 
     /** Top-1, confidence, margin and cross-entropy of one output row. */

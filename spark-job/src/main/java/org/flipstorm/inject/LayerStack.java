@@ -57,6 +57,16 @@ public final class LayerStack implements InjectableNetwork {
     }
 
     @Override
+    public Layer layer(int site) {
+        return net.getLayer(site);
+    }
+
+    @Override
+    public INDArray output(INDArray input) {
+        return net.output(input, false);
+    }
+
+    @Override
     public GoldenPass golden(INDArray input) {
         List<INDArray> acts = net.feedForward(input, false);
         INDArray[] out = new INDArray[acts.size() - 1];

@@ -41,7 +41,7 @@ class SuffixEquivalenceTest {
     @Test
     void resnet20EverySite() {
         ComputationGraph net = ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(12));
-        checkEverySite(net, noise(3, 3, 32, 32));
+        checkEverySite(net, SuffixNoise.images(4, 3, 3, 32, 32));
     }
 
     private static void checkEverySite(Model model, INDArray images) {
@@ -116,12 +116,4 @@ class SuffixEquivalenceTest {
         return out[g.getVertex(g.getConfiguration().getNetworkOutputs().get(0)).getVertexIndex()];
     }
 
-    private static INDArray noise(long... shape) {
-        SplittableRandom r = new SplittableRandom(4);
-        float[] v = new float[(int) (shape[0] * shape[1] * shape[2] * shape[3])];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
-        return Nd4j.create(v, shape, 'c');
-    }
 }

@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.nets.LeNet;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Small deterministic fixtures for engine tests: a narrow LeNet with seeded weights and seeded images. */
 final class TinyNets {
@@ -17,11 +16,6 @@ final class TinyNets {
 
     /** {@code n} images of uniform noise in [0, 1), drawn with {@link SplittableRandom} (ND4J's RNG differs across runs). */
     static INDArray images(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] v = new float[n * 28 * 28];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) r.nextDouble();
-        }
-        return Nd4j.create(v, new long[] {n, 1, 28, 28}, 'c');
+        return SuffixNoise.images(seed, n, 1, 28, 28);
     }
 }
