@@ -157,8 +157,8 @@ public final class GraphStack implements InjectableNetwork {
         return gatherRows(u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]], rowImages);
     }
 
-    /** A new array whose row r is row {@code rows[r]} of {@code source} (first dimension). */
-    static INDArray gatherRows(INDArray source, int[] rows) {
+    /** A new array whose row r is row {@code rows[r]} of {@code source} (first dimension), any rank. */
+    public static INDArray gatherRows(INDArray source, int[] rows) {
         long[] shape = source.shape().clone();
         shape[0] = rows.length;
         INDArray out = Nd4j.createUninitialized(source.dataType(), shape, 'c');

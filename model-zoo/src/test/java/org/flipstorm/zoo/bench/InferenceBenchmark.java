@@ -3,7 +3,7 @@ package org.flipstorm.zoo.bench;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.api.Model;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
-import org.flipstorm.zoo.testing.SeededNoise;
+import org.flipstorm.zoo.data.SeededNoise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

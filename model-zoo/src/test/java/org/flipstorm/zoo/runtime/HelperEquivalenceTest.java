@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.nets.LeNet;
 import org.flipstorm.zoo.nets.ResNetCifar;
-import org.flipstorm.zoo.testing.SeededNoise;
+import org.flipstorm.zoo.data.SeededNoise;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.flipstorm.zoo.testing;
+package org.flipstorm.zoo.data;
 
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;

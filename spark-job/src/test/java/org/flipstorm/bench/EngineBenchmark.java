@@ -1,0 +1,61 @@
+package org.flipstorm.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.flipstorm.inject.InjectionEngine;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Trials per second of the three ways to run faults, over the convolution and dense layers of a
+ * network: one op = {@link #faultsPerSite} trials at every such layer, over 8 images
+ * (trials/s = ops/s x trials per op, printed by the report).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class EngineBenchmark {
+    @Param({"lenet", "resnet20"})
+    public String model;
+
+    @Param({"naive", "batched-naive", "flipstorm"})
+    public String method;
+
+    /** Rows per batch for batched-naive and FlipStorm (the engine's max batch). */
+    @Param({"128"})
+    public int batch;
+
+    @Param({"64"})
+    public int faultsPerSite;
+
+    private Injectors.Workload workload;
+    private InjectionEngine engine;
+
+    @Setup
+    public void setUp() {
+        Dl4jRuntime.configure();
+        workload = new Injectors.Workload(model, 8, faultsPerSite, 42);
+        engine = new InjectionEngine(workload.network, batch);
+    }
+
+    @Benchmark
+    public double run() {
+        return switch (method) {
+            case "naive" -> Injectors.naive(workload);
+            case "batched-naive" -> Injectors.batchedNaive(workload, batch);
+            case "flipstorm" -> Injectors.flipstorm(workload, engine);
+            default -> throw new IllegalArgumentException("unknown method " + method);
+        };
+    }
+
+    /** Trials in one op, for the report. */
+    public static int trialsPerOp(String model, int faultsPerSite) {
+        return new Injectors.Workload(model, 8, faultsPerSite, 42).sites.length * faultsPerSite;
+    }
+}
