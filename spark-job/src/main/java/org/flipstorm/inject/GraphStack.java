@@ -29,6 +29,7 @@ public final class GraphStack implements InjectableNetwork {
     private final int inputVertex;
     private final int outputVertex;
     private final boolean[][] downstream;
+    private long maskedEarly;
 
     /** Wraps an initialised graph with one input and one output. */
     public GraphStack(ComputationGraph graph) {
@@ -113,6 +114,16 @@ public final class GraphStack implements InjectableNetwork {
 
     @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages) {
+        return run(site, siteOutput, golden, rowImages, null);
+    }
+
+    @Override
+    public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
+                           long[] neuronOf) {
+        return run(site, siteOutput, golden, rowImages, new RowTracker(cleanOf, neuronOf, rowImages));
+    }
+
+    private INDArray run(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, RowTracker tracker) {
         int start = siteVertex[site];
         if (start == outputVertex) {
             return siteOutput;
@@ -122,20 +133,63 @@ public final class GraphStack implements InjectableNetwork {
         current[start] = siteOutput;
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         int[] topo = graph.topologicalSortOrder();
+        int chainTip = start;
         for (int p = topoPosition[start] + 1; p < topo.length; p++) {
             int v = topo[p];
             if (!affected[v]) {
                 continue;
             }
+            int[] rows = tracker == null ? rowImages : tracker.rowImages();
             VertexIndices[] ins = vertices[v].getInputVertices();
             INDArray[] inputs = new INDArray[ins.length];
             for (int i = 0; i < ins.length; i++) {
                 int u = ins[i].getVertexIndex();
-                inputs[i] = current[u] != null ? current[u] : goldenRows(u, golden, rowImages);
+                inputs[i] = current[u] != null ? current[u] : goldenRows(u, golden, rows);
             }
             current[v] = forward(vertices[v], inputs, mgr);
+            if (tracker != null && tracker.active()) {
+                // The perturbed value can be followed while it sits in one tensor with one consumer.
+                if (consumers(chainTip) == 1 && v != outputVertex) {
+                    current[v] = tracker.step(indexMap(v, inputs, chainTip, current[v]), current[v]);
+                    chainTip = v;
+                } else {
+                    tracker.stop();
+                }
+            }
         }
-        return current[outputVertex];
+        if (tracker == null) {
+            return current[outputVertex];
+        }
+        maskedEarly += tracker.dropped();
+        return tracker.expand(current[outputVertex]);
+    }
+
+    @Override
+    public long rowsMaskedEarly() {
+        return maskedEarly;
+    }
+
+    private int consumers(int v) {
+        VertexIndices[] outs = vertices[v].getOutputVertices();
+        return outs == null ? 0 : outs.length;
+    }
+
+    /** How vertex {@code v} moves the perturbed value of its input {@code from}. */
+    private java.util.function.LongUnaryOperator indexMap(int v, INDArray[] inputs, int from, INDArray out) {
+        GraphVertex vertex = vertices[v];
+        if (vertex.hasLayer()) {
+            return RowTracker.indexMap(vertex.getLayer().conf().getLayer(), LayerStack.perImage(inputs[0]),
+                    LayerStack.perImage(out));
+        }
+        if (vertex instanceof org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex) {
+            for (INDArray in : inputs) {
+                if (!java.util.Arrays.equals(in.shape(), out.shape())) {
+                    return i -> RowTracker.SPREADS;
+                }
+            }
+            return i -> i;
+        }
+        return i -> RowTracker.SPREADS;
     }
 
     /**
@@ -143,7 +197,8 @@ public final class GraphStack implements InjectableNetwork {
      * apply its pre-processor and hand the input to its layer before the forward pass.
      */
     static INDArray forward(GraphVertex vertex, INDArray[] inputs, LayerWorkspaceMgr mgr) {
-        vertex.setInputs(inputs);
+        // A copy: clear() empties the array the vertex was given, and the caller still reads it.
+        vertex.setInputs(inputs.clone());
         if (vertex instanceof LayerVertex layerVertex) {
             layerVertex.applyPreprocessorAndSetInput(mgr);
         }

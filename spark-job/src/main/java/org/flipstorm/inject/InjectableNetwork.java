@@ -63,4 +63,17 @@ public interface InjectableNetwork {
      * {@code golden}: row r of the batch reads image {@code rowImages[r]} of the golden pass.
      */
     INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages);
+
+    /**
+     * As {@link #suffix(int, INDArray, GoldenPass, int[])}, with early masking: a faulty row whose
+     * perturbed value is zeroed or ignored on its way (a ReLU, a max-pool) before it spreads is
+     * dropped from the batch, and its output is its clean row's.
+     *
+     * @param cleanOf for each row, the row of its clean copy in the batch, or -1 for a clean row
+     * @param neuronOf for each faulty row, the flat per-image index of its perturbed value
+     */
+    INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf, long[] neuronOf);
+
+    /** Faulty rows that early masking has dropped so far in this instance. */
+    long rowsMaskedEarly();
 }

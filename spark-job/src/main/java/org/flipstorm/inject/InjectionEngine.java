@@ -32,18 +32,38 @@ public final class InjectionEngine {
     private final InjectableNetwork network;
     private final int maxBatch;
     private final boolean outputIsSoftmax;
+    private final boolean earlyMasking;
+    private long rowsRun;
 
     /**
+     * An engine with early masking on.
+     *
      * @param network the network (one engine per thread)
      * @param maxBatch most rows per suffix batch (clean rows included), at least 2
      */
     public InjectionEngine(InjectableNetwork network, int maxBatch) {
+        this(network, maxBatch, true);
+    }
+
+    /**
+     * @param network the network (one engine per thread)
+     * @param maxBatch most rows per suffix batch (clean rows included), at least 2
+     * @param earlyMasking drop faulty rows from a suffix batch once their perturbation is provably gone
+     *     (see {@link InjectableNetwork#suffix(int, INDArray, GoldenPass, int[], int[], long[])})
+     */
+    public InjectionEngine(InjectableNetwork network, int maxBatch, boolean earlyMasking) {
         if (maxBatch < 2) {
             throw new IllegalArgumentException("max batch " + maxBatch + " must be >= 2 (one clean row + one fault)");
         }
         this.network = network;
         this.maxBatch = maxBatch;
         this.outputIsSoftmax = endsInSoftmax(network);
+        this.earlyMasking = earlyMasking;
+    }
+
+    /** Faulty rows this engine has run, and how many of them early masking dropped before the end. */
+    public long[] rowStatistics() {
+        return new long[] {rowsRun, network.rowsMaskedEarly()};
     }
 
     /** The network this engine runs. */
@@ -164,7 +184,21 @@ public final class InjectionEngine {
         long[] shape = layerShape.clone();
         shape[0] = rows;
         INDArray batch = Nd4j.create(buf, shape, 'c').castTo(DataType.FLOAT);
-        INDArray out = network.suffix(layer, batch, golden, rowImages);
+        INDArray out;
+        if (earlyMasking) {
+            int[] cleanOf = new int[rows];
+            long[] neuronOf = new long[rows];
+            java.util.Arrays.fill(cleanOf, 0, cleanValues.size(), -1);
+            for (int j = 0; j < chunk.size(); j++) {
+                Fault f = faults.get(chunk.get(j));
+                cleanOf[cleanValues.size() + j] = cleanRow.get(f.imageRow());
+                neuronOf[cleanValues.size() + j] = f.neuronIndex();
+            }
+            out = network.suffix(layer, batch, golden, rowImages, cleanOf, neuronOf);
+        } else {
+            out = network.suffix(layer, batch, golden, rowImages);
+        }
+        rowsRun += chunk.size();
         int classes = (int) out.size(1);
         float[] probs = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
 

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class LayerStack implements InjectableNetwork {
     private final MultiLayerNetwork net;
     private final List<String> names;
+    private long maskedEarly;
 
     /** Wraps an initialised network. */
     public LayerStack(MultiLayerNetwork net) {
@@ -80,6 +81,38 @@ public final class LayerStack implements InjectableNetwork {
     @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages) {
         return runFrom(site + 1, siteOutput);
+    }
+
+    @Override
+    public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
+                           long[] neuronOf) {
+        RowTracker tracker = new RowTracker(cleanOf, neuronOf, null);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray cur = siteOutput;
+        for (int i = site + 1; i < size(); i++) {
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+            if (pre != null) {
+                cur = pre.preProcess(cur, (int) cur.size(0), mgr);
+                tracker.stop();
+            }
+            INDArray in = cur;
+            cur = net.getLayer(i).activate(cur, false, mgr);
+            if (tracker.active() && i < size() - 1) {
+                cur = tracker.step(RowTracker.indexMap(net.getLayer(i).conf().getLayer(), perImage(in), perImage(cur)),
+                        cur);
+            }
+        }
+        maskedEarly += tracker.dropped();
+        return tracker.expand(cur);
+    }
+
+    @Override
+    public long rowsMaskedEarly() {
+        return maskedEarly;
+    }
+
+    static long[] perImage(INDArray a) {
+        return java.util.Arrays.copyOfRange(a.shape(), 1, a.rank());
     }
 
     /**

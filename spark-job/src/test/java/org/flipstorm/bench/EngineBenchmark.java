@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Trials per second of the three ways to run faults, over the convolution and dense layers of a
+ * Trials per second of the ways to run faults (FlipStorm with and without early masking), over the convolution and dense layers of a
  * network: one op = {@link #faultsPerSite} trials at every such layer, over 8 images
  * (trials/s = ops/s x trials per op, printed by the report).
  */
@@ -24,7 +24,7 @@ public class EngineBenchmark {
     @Param({"lenet", "resnet20"})
     public String model;
 
-    @Param({"naive", "batched-naive", "flipstorm"})
+    @Param({"naive", "batched-naive", "flipstorm-nomask", "flipstorm"})
     public String method;
 
     /** Rows per batch for batched-naive and FlipStorm (the engine's max batch). */
@@ -36,12 +36,14 @@ public class EngineBenchmark {
 
     private Injectors.Workload workload;
     private InjectionEngine engine;
+    private InjectionEngine engineNoMask;
 
     @Setup
     public void setUp() {
         Dl4jRuntime.configure();
         workload = new Injectors.Workload(model, 8, faultsPerSite, 42);
-        engine = new InjectionEngine(workload.network, batch);
+        engine = new InjectionEngine(workload.network, batch, true);
+        engineNoMask = new InjectionEngine(workload.network, batch, false);
     }
 
     @Benchmark
@@ -50,6 +52,7 @@ public class EngineBenchmark {
             case "naive" -> Injectors.naive(workload);
             case "batched-naive" -> Injectors.batchedNaive(workload, batch);
             case "flipstorm" -> Injectors.flipstorm(workload, engine);
+            case "flipstorm-nomask" -> Injectors.flipstorm(workload, engineNoMask);
             default -> throw new IllegalArgumentException("unknown method " + method);
         };
     }
