@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -212,15 +213,13 @@ public final class GraphStack implements InjectableNetwork {
         return gatherRows(u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]], rowImages);
     }
 
-    /** A new array whose row r is row {@code rows[r]} of {@code source} (first dimension), any rank. */
+    /**
+     * A new array whose row r is row {@code rows[r]} of {@code source} (first dimension), any rank.
+     * One native gather: on this class of VM a copy costs mostly fresh pages, and one op touches
+     * them once (per-row copies measured 2-4x slower).
+     */
     public static INDArray gatherRows(INDArray source, int[] rows) {
-        long[] shape = source.shape().clone();
-        shape[0] = rows.length;
-        INDArray out = Nd4j.createUninitialized(source.dataType(), shape, 'c');
-        for (int r = 0; r < rows.length; r++) {
-            out.slice(r).assign(source.slice(rows[r]));
-        }
-        return out;
+        return Nd4j.exec(new Gather(source, Nd4j.createFromArray(rows), 0))[0];
     }
 
     /** Vertices whose value depends on the site's output (the site itself excluded). */
