@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.zoo.ZooException;
-import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.store.ModelStore;
@@ -59,7 +59,7 @@ final class ExecutorResources {
         String key = src.dataset() + "|" + src.path() + "|" + src.split();
         return DATA.computeIfAbsent(key, k -> {
             try {
-                return IdxDataset.byId(src.dataset()).load(src.split(), Optional.ofNullable(src.path()).map(Path::of));
+                return Datasets.load(src.dataset(), src.split(), Optional.ofNullable(src.path()).map(Path::of));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (ZooException e) {

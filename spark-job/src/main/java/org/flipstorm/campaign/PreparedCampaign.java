@@ -14,7 +14,7 @@ import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.NumberFormat;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.ZooException;
-import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.store.ModelCard;
 import org.flipstorm.zoo.store.ModelStore;
@@ -39,7 +39,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
     public static PreparedCampaign of(CampaignSpec spec) throws ZooException, java.io.IOException {
         ModelStore.LoadedModel model = ModelStore.load(Path.of(spec.model()));
         CampaignSpec.ImageSource src = spec.images();
-        ImageSet images = IdxDataset.byId(src.dataset()).load(src.split(), Optional.ofNullable(src.path()).map(Path::of));
+        ImageSet images = Datasets.load(src.dataset(), src.split(), Optional.ofNullable(src.path()).map(Path::of));
         if (src.count() > images.size()) {
             throw new IllegalArgumentException("images.count " + src.count() + " exceeds the " + images.size()
                     + " images of " + src.dataset() + "/" + src.split());

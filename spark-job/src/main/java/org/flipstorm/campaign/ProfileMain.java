@@ -8,7 +8,7 @@ import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.cli.Args;
-import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.store.ModelStore;
@@ -31,8 +31,7 @@ public final class ProfileMain {
                     new IllegalArgumentException("option --model is required: the model zip to profile")));
             ModelStore.LoadedModel m = ModelStore.load(model);
             String split = a.get("split", "train");
-            ImageSet data = IdxDataset.byId(a.get("dataset", m.card().dataset()))
-                    .load(split, a.get("data").map(Path::of));
+            ImageSet data = Datasets.load(a.get("dataset", m.card().dataset()), split, a.get("data").map(Path::of));
             RangeProfile p = RangeProfile.profile(InjectableNetwork.of(m.network()), data,
                     Math.min(a.getInt("images", 2000), data.size()), a.getInt("batch", 100), m.card().modelId(),
                     m.card().weightsSha256());

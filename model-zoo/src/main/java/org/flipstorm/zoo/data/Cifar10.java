@@ -1,0 +1,146 @@
+package org.flipstorm.zoo.data;
+
+import java.awt.image.BufferedImage;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * CIFAR-10 (Krizhevsky 2009), from either of the two layouts users have:
+ *
+ * <ul>
+ *   <li>the official binary release: {@code data_batch_1.bin} .. {@code data_batch_5.bin} and
+ *       {@code test_batch.bin}, each record one label byte and 3,072 pixel bytes (R, G, B planes
+ *       of 32x32), in the directory or its {@code cifar-10-batches-bin/} subdirectory;
+ *   <li>a class-folder tree {@code <split>/<class>/*.png|jpg} read with ImageIO, classes named as
+ *       below (files sorted by name within a class, classes in label order).
+ * </ul>
+ * The binary layout wins when both are present.
+ */
+public final class Cifar10 {
+    /** Dataset id. */
+    public static final String ID = "cifar10";
+    /** Class names in label order. */
+    public static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog",
+            "frog", "horse", "ship", "truck");
+    private static final int SIDE = 32;
+    private static final int RECORD = 1 + 3 * SIDE * SIDE;
+
+    private Cifar10() {}
+
+    /** Loads a split ({@code train} or {@code test}) from {@code dir}. */
+    public static ImageSet load(String split, Optional<Path> dir) throws IOException, DatasetNotFoundException {
+        if (!split.equals("train") && !split.equals("test")) {
+            throw new IllegalArgumentException("split '" + split + "' unknown; expected train or test");
+        }
+        Path root = dir.orElseThrow(() -> new DatasetNotFoundException("cifar10 needs a directory: pass the one that"
+                + " holds the binary batches (test_batch.bin) or the class folders (test/airplane/...)"));
+        for (Path base : new Path[] {root, root.resolve("cifar-10-batches-bin")}) {
+            List<Path> batches = split.equals("test") ? List.of(base.resolve("test_batch.bin"))
+                    : List.of(base.resolve("data_batch_1.bin"), base.resolve("data_batch_2.bin"),
+                            base.resolve("data_batch_3.bin"), base.resolve("data_batch_4.bin"),
+                            base.resolve("data_batch_5.bin"));
+            if (batches.stream().allMatch(Files::isRegularFile)) {
+                return readBinary(split, batches);
+            }
+        }
+        Path folders = root.resolve(split);
+        if (Files.isDirectory(folders)) {
+            return readFolders(split, folders);
+        }
+        throw new DatasetNotFoundException("cifar10 " + split + " split not found in " + root + "; expected "
+                + (split.equals("test") ? "test_batch.bin" : "data_batch_1..5.bin")
+                + " (official binary release) or " + split + "/<class>/*.png|jpg (class folders)");
+    }
+
+    private static ImageSet readBinary(String split, List<Path> files) throws IOException {
+        long total = 0;
+        for (Path f : files) {
+            long size = Files.size(f);
+            if (size % RECORD != 0) {
+                throw new IOException(f + " is " + size + " bytes, not a whole number of " + RECORD + "-byte records");
+            }
+            total += size / RECORD;
+        }
+        byte[] pixels = new byte[Math.toIntExact(total * (RECORD - 1))];
+        int[] labels = new int[(int) total];
+        int n = 0;
+        for (Path f : files) {
+            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+                long records = Files.size(f) / RECORD;
+                for (long r = 0; r < records; r++) {
+                    labels[n] = in.readUnsignedByte();
+                    if (labels[n] >= CLASSES.size()) {
+                        throw new IOException(f + " record " + r + " has label " + labels[n] + "; expected 0..9");
+                    }
+                    in.readFully(pixels, n * (RECORD - 1), RECORD - 1);
+                    n++;
+                }
+            }
+        }
+        return new ImageSet(ID, split, 3, SIDE, SIDE, pixels, labels, CLASSES.size());
+    }
+
+    private static ImageSet readFolders(String split, Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        try (Stream<Path> classes = Files.list(dir)) {
+            for (Path c : classes.filter(Files::isDirectory).sorted().toList()) {
+                int label = CLASSES.indexOf(c.getFileName().toString().toLowerCase(Locale.ROOT));
+                if (label < 0) {
+                    throw new IOException("class folder " + c + " is not a CIFAR-10 class; expected one of " + CLASSES);
+                }
+                try (Stream<Path> images = Files.list(c)) {
+                    for (Path f : images.filter(CIFAR10_IMAGE).sorted().toList()) {
+                        files.add(f);
+                        labels.add(label);
+                    }
+                }
+            }
+        }
+        // Class order, then file name: the order is fixed whatever order the file system lists.
+        Integer[] order = new Integer[files.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> labels.get(a) != labels.get(b).intValue()
+                ? Integer.compare(labels.get(a), labels.get(b)) : files.get(a).compareTo(files.get(b)));
+        byte[] pixels = new byte[files.size() * (RECORD - 1)];
+        int[] y = new int[files.size()];
+        for (int k = 0; k < order.length; k++) {
+            Path f = files.get(order[k]);
+            y[k] = labels.get(order[k]);
+            BufferedImage img;
+            try (InputStream in = Files.newInputStream(f)) {
+                img = ImageIO.read(in);
+            }
+            if (img == null || img.getWidth() != SIDE || img.getHeight() != SIDE) {
+                throw new IOException(f + " is not a readable 32x32 image");
+            }
+            int base = k * (RECORD - 1);
+            for (int yy = 0; yy < SIDE; yy++) {
+                for (int xx = 0; xx < SIDE; xx++) {
+                    int rgb = img.getRGB(xx, yy);
+                    int p = yy * SIDE + xx;
+                    pixels[base + p] = (byte) (rgb >> 16);
+                    pixels[base + SIDE * SIDE + p] = (byte) (rgb >> 8);
+                    pixels[base + 2 * SIDE * SIDE + p] = (byte) rgb;
+                }
+            }
+        }
+        return new ImageSet(ID, split, 3, SIDE, SIDE, pixels, y, CLASSES.size());
+    }
+
+    private static final java.util.function.Predicate<Path> CIFAR10_IMAGE = p -> {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+    };
+}

@@ -1,0 +1,33 @@
+package org.flipstorm.zoo.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Every dataset FlipStorm reads, by id: the idx datasets and CIFAR-10. */
+public final class Datasets {
+    private Datasets() {}
+
+    /** Ids of all datasets. */
+    public static List<String> ids() {
+        List<String> ids = new ArrayList<>(Arrays.stream(IdxDataset.values()).map(IdxDataset::id).toList());
+        ids.add(Cifar10.ID);
+        return ids;
+    }
+
+    /** Loads split {@code split} of dataset {@code id}, searching {@code dir} first. */
+    public static ImageSet load(String id, String split, Optional<Path> dir) throws IOException, DatasetNotFoundException {
+        if (id.equalsIgnoreCase(Cifar10.ID)) {
+            return Cifar10.load(split, dir);
+        }
+        for (IdxDataset d : IdxDataset.values()) {
+            if (d.id().equalsIgnoreCase(id)) {
+                return d.load(split, dir);
+            }
+        }
+        throw new IllegalArgumentException("unknown dataset '" + id + "'; expected one of " + ids());
+    }
+}
