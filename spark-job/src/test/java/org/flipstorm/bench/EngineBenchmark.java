@@ -34,6 +34,10 @@ public class EngineBenchmark {
     @Param({"64"})
     public int faultsPerSite;
 
+    /** "all" target sites, or the k-th one alone (for the per-layer table). */
+    @Param({"all"})
+    public String site;
+
     private Injectors.Workload workload;
     private InjectionEngine engine;
     private InjectionEngine engineNoMask;
@@ -42,6 +46,9 @@ public class EngineBenchmark {
     public void setUp() {
         Dl4jRuntime.configure();
         workload = new Injectors.Workload(model, 8, faultsPerSite, 42);
+        if (!site.equals("all")) {
+            workload = workload.only(Integer.parseInt(site));
+        }
         engine = new InjectionEngine(workload.network, batch, true);
         engineNoMask = new InjectionEngine(workload.network, batch, false);
     }
@@ -58,7 +65,17 @@ public class EngineBenchmark {
     }
 
     /** Trials in one op, for the report. */
-    public static int trialsPerOp(String model, int faultsPerSite) {
-        return new Injectors.Workload(model, 8, faultsPerSite, 42).sites.length * faultsPerSite;
+    public static int trialsPerOp(String model, int faultsPerSite, String site) {
+        return site.equals("all") ? new Injectors.Workload(model, 8, faultsPerSite, 42).sites.length * faultsPerSite
+                : faultsPerSite;
+    }
+
+    /** Name of the k-th target site of a model, for the report. */
+    public static String siteName(String model, String site) {
+        if (site.equals("all")) {
+            return "all";
+        }
+        Injectors.Workload w = new Injectors.Workload(model, 1, 1, 42);
+        return w.network.names().get(w.sites[Integer.parseInt(site)]);
     }
 }

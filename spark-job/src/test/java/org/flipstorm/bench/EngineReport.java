@@ -42,10 +42,10 @@ public final class EngineReport {
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include(EngineBenchmark.class.getName() + ".run")
                 .forks(1)
-                .warmupIterations(2)
-                .warmupTime(TimeValue.seconds(5))
-                .measurementIterations(4)
-                .measurementTime(TimeValue.seconds(5))
+                .warmupIterations(Integer.getInteger("flipstorm.bench.warmups", 2))
+                .warmupTime(TimeValue.seconds(Integer.getInteger("flipstorm.bench.seconds", 5)))
+                .measurementIterations(Integer.getInteger("flipstorm.bench.iterations", 4))
+                .measurementTime(TimeValue.seconds(Integer.getInteger("flipstorm.bench.seconds", 5)))
                 .jvmArgsAppend(jvm.toArray(String[]::new));
         for (int i = 2; i + 1 < args.length; i += 2) {
             if (!args[i].equals("-p")) {
@@ -63,25 +63,29 @@ public final class EngineReport {
     static String table(Collection<RunResult> results) {
         Map<String, Double> rate = new LinkedHashMap<>();
         StringBuilder sb = new StringBuilder();
-        sb.append("| model | method | batch | trials/op | trials/s | spread (99.9% CI) |\n|---|---|---:|---:|---:|---:|\n");
+        sb.append("| model | layer | method | batch | trials/op | trials/s | spread (99.9% CI) |\n"
+                + "|---|---|---|---:|---:|---:|---:|\n");
         for (RunResult r : results) {
             String model = r.getParams().getParam("model");
             String method = r.getParams().getParam("method");
             String batch = r.getParams().getParam("batch");
-            int perOp = EngineBenchmark.trialsPerOp(model, Integer.parseInt(r.getParams().getParam("faultsPerSite")));
+            String site = r.getParams().getParam("site");
+            int perOp = EngineBenchmark.trialsPerOp(model, Integer.parseInt(r.getParams().getParam("faultsPerSite")),
+                    site);
+            String layer = EngineBenchmark.siteName(model, site);
             double score = r.getPrimaryResult().getScore() * perOp;
             double err = r.getPrimaryResult().getScoreError() * perOp;
-            rate.put(model + "|" + method + "|" + batch, score);
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %,.0f | ±%,.0f |%n", model, method, batch, perOp,
-                    score, Double.isNaN(err) ? 0 : err));
+            rate.put(model + "|" + method + "|" + batch + "|" + layer, score);
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %,d | %,.0f | ±%,.0f |%n", model, layer, method,
+                    batch, perOp, score, Double.isNaN(err) ? 0 : err));
         }
-        sb.append("\n| model | batch | FlipStorm / naive | FlipStorm / batched-naive |\n|---|---:|---:|---:|\n");
+        sb.append("\n| model | layer | batch | FlipStorm / naive | FlipStorm / batched-naive |\n|---|---|---:|---:|---:|\n");
         for (Map.Entry<String, Double> e : rate.entrySet()) {
             String[] k = e.getKey().split("\\|");
             if (k[1].equals("flipstorm")) {
-                Double naive = rate.get(k[0] + "|naive|" + k[2]);
-                Double batched = rate.get(k[0] + "|batched-naive|" + k[2]);
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", k[0], k[2],
+                Double naive = rate.get(k[0] + "|naive|" + k[2] + "|" + k[3]);
+                Double batched = rate.get(k[0] + "|batched-naive|" + k[2] + "|" + k[3]);
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", k[0], k[3], k[2],
                         naive == null ? "-" : String.format(Locale.ROOT, "%.1fx", e.getValue() / naive),
                         batched == null ? "-" : String.format(Locale.ROOT, "%.1fx", e.getValue() / batched)));
             }

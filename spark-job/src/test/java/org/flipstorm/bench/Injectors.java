@@ -36,7 +36,19 @@ final class Injectors {
         final InjectableNetwork network;
         final INDArray images;
         final int[] sites;
-        final List<List<Fault>> faults = new ArrayList<>();
+        final List<List<Fault>> faults;
+
+        private Workload(InjectableNetwork network, INDArray images, int[] sites, List<List<Fault>> faults) {
+            this.network = network;
+            this.images = images;
+            this.sites = sites;
+            this.faults = faults;
+        }
+
+        /** The same workload restricted to its k-th target site. */
+        Workload only(int k) {
+            return new Workload(network, images, new int[] {sites[k]}, List.of(faults.get(k)));
+        }
 
         Workload(String model, int images, int faultsPerSite, long seed) {
             Model m = switch (model) {
@@ -55,6 +67,7 @@ final class Injectors {
                 }
             }
             sites = s.stream().mapToInt(Integer::intValue).toArray();
+            faults = new ArrayList<>();
             GoldenPass g = network.golden(GraphStack.gatherRows(this.images, new int[] {0}));
             SplittableRandom r = new SplittableRandom(seed);
             for (int site : sites) {
