@@ -119,6 +119,23 @@ public final class GraphStack implements InjectableNetwork {
     }
 
     @Override
+    public INDArray rerunFrom(int site, GoldenPass golden) {
+        GraphVertex vertex = vertices[siteVertex[site]];
+        VertexIndices[] ins = vertex.getInputVertices();
+        INDArray[] inputs = new INDArray[ins.length];
+        for (int i = 0; i < ins.length; i++) {
+            int u = ins[i].getVertexIndex();
+            inputs[i] = u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]];
+        }
+        INDArray out = forward(vertex, inputs, LayerWorkspaceMgr.noWorkspaces());
+        int[] all = new int[golden.images()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return run(site, out, golden, all, null);
+    }
+
+    @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
                            long[] neuronOf) {
         return run(site, siteOutput, golden, rowImages, new RowTracker(cleanOf, neuronOf, rowImages));

@@ -74,6 +74,13 @@ public interface InjectableNetwork {
      */
     INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf, long[] neuronOf);
 
+    /**
+     * The network output for every image of {@code golden} when {@code site} itself and everything
+     * downstream of it are recomputed (with the current weights) from golden inputs: what a
+     * weight fault in the site's layer needs, without re-running the layers before it.
+     */
+    INDArray rerunFrom(int site, GoldenPass golden);
+
     /** Faulty rows that early masking has dropped so far in this instance. */
     long rowsMaskedEarly();
 }

@@ -84,6 +84,11 @@ public final class LayerStack implements InjectableNetwork {
     }
 
     @Override
+    public INDArray rerunFrom(int site, GoldenPass golden) {
+        return runFrom(site, site == 0 ? golden.input() : golden.activations()[site - 1]);
+    }
+
+    @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
                            long[] neuronOf) {
         RowTracker tracker = new RowTracker(cleanOf, neuronOf, null);

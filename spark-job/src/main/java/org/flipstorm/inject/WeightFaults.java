@@ -59,12 +59,14 @@ public final class WeightFaults {
         long[] at = Shape.ind2subC(param.shape(), fault.neuronIndex());
         float before = param.getFloat(at);
         int rawBefore = Float.floatToRawIntBits(before);
-        float[] clean = engine.network().output(golden.input()).dup('c').data().asFloat();
+        // Clean and faulty outputs come from the same computation (the layer and what follows it,
+        // re-run on golden inputs), so they share kernels and batch shape.
+        float[] clean = engine.network().rerunFrom(site, golden).dup('c').data().asFloat();
         float after = corruption.apply(before, fault);
         float[] faulty;
         try {
             param.putScalar(at, after);
-            faulty = engine.network().output(golden.input()).dup('c').data().asFloat();
+            faulty = engine.network().rerunFrom(site, golden).dup('c').data().asFloat();
         } finally {
             param.putScalar(at, Float.intBitsToFloat(rawBefore));
         }

@@ -49,7 +49,11 @@ class SuffixEquivalenceTest {
         GoldenPass golden = network.golden(images);
         SplittableRandom r = new SplittableRandom(99);
         int[] rowImages = {0, 1, 2, 1, 0, 2};
+        float[] full = network.output(images).dup('c').data().asFloat();
         for (int site = 0; site < network.size(); site++) {
+            // Weight faults re-run a layer from its golden inputs: with nothing changed, that is the full pass.
+            assertArrayEquals(full, network.rerunFrom(site, golden).dup('c').data().asFloat(),
+                    "rerun from " + network.names().get(site));
             INDArray act = golden.activations()[site];
             long n = golden.neurons(site);
             INDArray flat = act.reshape('c', act.size(0), n);
