@@ -42,6 +42,8 @@ public final class CampaignConfig {
     public static final String MULTI_BIT_DEFAULT = CampaignSpec.MULTI_BIT_ADJACENT;
     public static final String RANGE_DETECTOR = "range-detector";
     public static final boolean RANGE_DETECTOR_DEFAULT = false;
+    public static final String TARGET = "target";
+    public static final String TARGET_DEFAULT = CampaignSpec.TARGET_ACTIVATIONS;
     public static final String OUTPUT = "output";
     public static final String OUTPUT_DEFAULT = "campaigns";
     public static final String OVERWRITE = "overwrite";
@@ -55,7 +57,7 @@ public final class CampaignConfig {
 
     private static final Set<String> KNOWN = Set.of(NAME, SEED, MODEL, IMAGES_DATASET, IMAGES_PATH, IMAGES_SPLIT,
             IMAGES_COUNT, LAYERS, TRIALS_PER_LAYER, BITS, FORMAT, FAULT_MODEL, BITS_PER_FAULT, MULTI_BIT,
-            RANGE_DETECTOR, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
+            RANGE_DETECTOR, TARGET, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
             SPARK_MASTER);
 
     private CampaignConfig() {}
@@ -113,6 +115,7 @@ public final class CampaignConfig {
                     c.hasPath(BITS_PER_FAULT) ? c.getInt(BITS_PER_FAULT) : BITS_PER_FAULT_DEFAULT,
                     c.hasPath(MULTI_BIT) ? c.getString(MULTI_BIT) : MULTI_BIT_DEFAULT,
                     c.hasPath(RANGE_DETECTOR) ? c.getBoolean(RANGE_DETECTOR) : RANGE_DETECTOR_DEFAULT,
+                    c.hasPath(TARGET) ? c.getString(TARGET) : TARGET_DEFAULT,
                     c.hasPath(OUTPUT) ? c.getString(OUTPUT) : OUTPUT_DEFAULT,
                     c.hasPath(OVERWRITE) ? c.getBoolean(OVERWRITE) : OVERWRITE_DEFAULT,
                     c.hasPath(IMAGES_PER_SHARD) ? c.getInt(IMAGES_PER_SHARD) : IMAGES_PER_SHARD_DEFAULT,

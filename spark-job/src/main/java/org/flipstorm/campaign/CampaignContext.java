@@ -21,11 +21,13 @@ import org.flipstorm.inject.RangeDetector;
  * @param format number format
  * @param faultModel fault op id
  * @param rangeDetector whether faulty values are clamped to the profiled range
+ * @param weightFaults whether the faults hit weights (neuron index = weight index) instead of outputs
  * @param maxBatch most rows per suffix batch
  */
 public record CampaignContext(String campaignId, String modelId, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
-                              String format, String faultModel, boolean rangeDetector, int maxBatch)
+                              String format, String faultModel, boolean rangeDetector, boolean weightFaults,
+                              int maxBatch)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -38,6 +40,7 @@ public record CampaignContext(String campaignId, String modelId, String variant,
     public InjectionEngine.Corruption corruption(int index) {
         TargetLayer layer = layer(index);
         FaultModel model = new FaultModel(NumberFormat.byId(format), FaultOp.byId(faultModel));
+        // INT8 weights use the layer's own weight range, activations the profiled activation range.
         InjectionEngine.Corruption c = model.corruption(FaultModel.int8Scale(layer.maxAbs()));
         return rangeDetector ? RangeDetector.guard(c, layer.maxAbs()) : c;
     }

@@ -24,6 +24,8 @@ import org.flipstorm.inject.NumberFormat;
  * @param bitsPerFault bits hit by one fault (1 = single-bit)
  * @param multiBit how the bits of a multi-bit fault are placed: adjacent or random
  * @param rangeDetector clamp faulty values to the layer's profiled range (needs a range profile)
+ * @param target {@code activations} (transient faults in layer outputs) or {@code weights}
+ *     (permanent faults in a convolution or dense layer's weights)
  * @param output directory under which the campaign writes {@code <name>/trials} and its manifest
  * @param overwrite replace an existing campaign of the same name instead of refusing
  * @param imagesPerShard images per Spark task (all their trials run in that task)
@@ -32,13 +34,19 @@ import org.flipstorm.inject.NumberFormat;
  */
 public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
                            int trialsPerLayer, List<Integer> bits, String format, String faultModel,
-                           int bitsPerFault, String multiBit, boolean rangeDetector, String output, boolean overwrite,
+                           int bitsPerFault, String multiBit, boolean rangeDetector, String target, String output,
+                           boolean overwrite,
                            int imagesPerShard, int maxBatch, String master) implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     /** Layer-selection word: every layer but a parameter-free loss layer. */
     public static final String ALL_LAYERS = "all";
+    /** Target: transient faults in layer outputs. */
+    public static final String TARGET_ACTIVATIONS = "activations";
+    /** Target: permanent faults in layer weights. */
+    public static final String TARGET_WEIGHTS = "weights";
+
     /** Multi-bit placement: k neighbouring bits. */
     public static final String MULTI_BIT_ADJACENT = "adjacent";
     /** Multi-bit placement: k distinct bits drawn at random. */
@@ -87,6 +95,14 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
             throw new IllegalArgumentException("bits-per-fault " + bitsPerFault + " random bits cannot be drawn from "
                     + bits.size() + " allowed bits " + bits);
         }
+        target = target == null ? TARGET_ACTIVATIONS : target.toLowerCase(Locale.ROOT);
+        if (!target.equals(TARGET_ACTIVATIONS) && !target.equals(TARGET_WEIGHTS)) {
+            throw new IllegalArgumentException("target '" + target + "' unknown; expected activations or weights");
+        }
+        if (target.equals(TARGET_WEIGHTS) && rangeDetector) {
+            throw new IllegalArgumentException("the range detector guards activations; it cannot be used with"
+                    + " target = weights");
+        }
         if (output == null || output.isBlank()) {
             throw new IllegalArgumentException("output path is missing; expected a directory, e.g. campaigns");
         }
@@ -108,7 +124,13 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
     public String identity() {
         return String.join("|", name, Long.toString(seed), model, images.toString(), layers.toString(),
                 Integer.toString(trialsPerLayer), bits.toString(), format, faultModel, Integer.toString(bitsPerFault),
-                multiBit, Boolean.toString(rangeDetector), Integer.toString(imagesPerShard), Integer.toString(maxBatch));
+                multiBit, Boolean.toString(rangeDetector), target, Integer.toString(imagesPerShard),
+                Integer.toString(maxBatch));
+    }
+
+    /** True for a weight-fault campaign. */
+    public boolean weightFaults() {
+        return target.equals(TARGET_WEIGHTS);
     }
 
     /** The number format. */

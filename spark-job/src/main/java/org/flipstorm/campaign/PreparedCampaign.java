@@ -13,6 +13,7 @@ import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.NumberFormat;
 import org.flipstorm.inject.RangeProfile;
+import org.flipstorm.inject.WeightFaults;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
@@ -47,12 +48,19 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         InjectableNetwork stack = InjectableNetwork.of(model.network());
         long[] neurons = new long[stack.size()];
         GoldenPass one = stack.golden(images.features(new int[] {0}));
-        for (int k = 0; k < neurons.length; k++) {
-            neurons[k] = one.neurons(k);
-        }
         float[] maxAbs = new float[stack.size()];
         java.util.Arrays.fill(maxAbs, Float.NaN);
-        if (spec.rangeDetector() || spec.numberFormat() == NumberFormat.INT8) {
+        for (int k = 0; k < neurons.length; k++) {
+            if (spec.weightFaults()) {
+                var layer = stack.layer(k);
+                boolean hasWeights = layer != null && layer.paramTable().containsKey(WeightFaults.WEIGHTS);
+                neurons[k] = hasWeights ? layer.getParam(WeightFaults.WEIGHTS).length() : 0;
+                maxAbs[k] = hasWeights ? layer.getParam(WeightFaults.WEIGHTS).amaxNumber().floatValue() : Float.NaN;
+            } else {
+                neurons[k] = one.neurons(k);
+            }
+        }
+        if (!spec.weightFaults() && (spec.rangeDetector() || spec.numberFormat() == NumberFormat.INT8)) {
             RangeProfile ranges = ranges(Path.of(spec.model()), model.card().weightsSha256(), stack);
             for (int k = 0; k < maxAbs.length; k++) {
                 maxAbs[k] = ranges.maxAbs(k);
@@ -62,7 +70,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         String campaignId = spec.name() + "-" + runId(spec, model.card().weightsSha256());
         CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().variant(),
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
-                spec.rangeDetector(), spec.maxBatch());
+                spec.rangeDetector(), spec.weightFaults(), spec.maxBatch());
         return new PreparedCampaign(spec, model.card(), layers, ctx);
     }
 
@@ -89,6 +97,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
     static List<TargetLayer> resolveLayers(List<String> tokens, InjectableNetwork stack, long[] neurons,
                                            float[] maxAbs, String modelId) {
         LinkedHashSet<Integer> chosen = new LinkedHashSet<>();
+        java.util.Set<Integer> named = new java.util.HashSet<>();
         for (String token : tokens) {
             String t = token.trim();
             if (t.equals(CampaignSpec.ALL_LAYERS)) {
@@ -110,6 +119,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                             + " of model " + modelId + "; layers: " + describe(stack));
                 }
                 chosen.add(i);
+                named.add(i);
             } else {
                 int i = stack.names().indexOf(t);
                 if (i < 0) {
@@ -117,10 +127,19 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                             + "; expected 'all', 'compute', or one of " + describe(stack));
                 }
                 chosen.add(i);
+                named.add(i);
             }
         }
         List<TargetLayer> out = new ArrayList<>();
         for (int i : chosen.stream().sorted().toList()) {
+            if (neurons[i] == 0) {
+                // Only weight campaigns have sites with nothing to hit; 'all' and 'compute' skip them.
+                if (named.contains(i)) {
+                    throw new IllegalArgumentException("layer '" + stack.names().get(i) + "' has no weights; weight"
+                            + " faults target convolution and dense layers");
+                }
+                continue;
+            }
             out.add(new TargetLayer(i, stack.names().get(i), neurons[i], maxAbs[i]));
         }
         return out;

@@ -1,6 +1,7 @@
 package org.flipstorm.campaign;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.flipstorm.inject.Fault;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.TrialResult;
+import org.flipstorm.inject.WeightFaults;
 import org.flipstorm.zoo.data.ImageSet;
 
 /** Runs one shard on an executor: one clean pass of its images, then each layer's faults batched. */
@@ -20,33 +22,65 @@ final class ShardRunner {
     static List<Row> run(CampaignContext ctx, Shard shard) {
         ImageSet data = ExecutorResources.images(ctx.images());
         InjectionEngine engine = ExecutorResources.borrow(ctx);
-        try {
-            GoldenPass golden = engine.golden(data.features(shard.imageIndices()));
-            Map<Integer, Integer> rowOfImage = new HashMap<>();
-            for (int r = 0; r < shard.imageIndices().length; r++) {
-                rowOfImage.put(shard.imageIndices()[r], r);
-            }
-            Map<Integer, List<Trial>> byLayer = new TreeMap<>();
-            for (Trial t : shard.trials()) {
-                byLayer.computeIfAbsent(t.layerIndex(), k -> new ArrayList<>()).add(t);
-            }
-            List<Row> rows = new ArrayList<>(shard.trials().size());
-            for (Map.Entry<Integer, List<Trial>> e : byLayer.entrySet()) {
-                List<Trial> trials = e.getValue();
-                List<Fault> faults = new ArrayList<>(trials.size());
-                for (Trial t : trials) {
-                    faults.add(new Fault(t.trialId(), rowOfImage.get(t.imageIndex()), data.label(t.imageIndex()),
-                            t.neuronIndex(), t.bit(), t.mask()));
-                }
-                List<TrialResult> results = engine.inject(golden, e.getKey(), faults, ctx.corruption(e.getKey()));
-                for (int i = 0; i < trials.size(); i++) {
-                    rows.add(TrialRows.toRow(ctx, trials.get(i), faults.get(i).label(), results.get(i)));
-                }
-            }
-            rows.sort((a, b) -> Long.compare(a.getLong(1), b.getLong(1)));
-            return rows;
-        } finally {
-            ExecutorResources.release(ctx, engine);
+        // An engine goes back to the pool only after a clean finish: a task that failed half-way
+        // (a weight fault whose restore check failed, say) must not hand its network to the next task.
+        List<Row> rows = ctx.weightFaults() ? runWeights(ctx, shard, data, engine) : runActivations(ctx, shard, data, engine);
+        ExecutorResources.release(ctx, engine);
+        return rows;
+    }
+
+    private static Map<Integer, Integer> rowOfImage(Shard shard) {
+        Map<Integer, Integer> rowOfImage = new HashMap<>();
+        for (int r = 0; r < shard.imageIndices().length; r++) {
+            rowOfImage.put(shard.imageIndices()[r], r);
         }
+        return rowOfImage;
+    }
+
+    /** Weight faults: each trial corrupts one weight and classifies its image, re-run from the layer. */
+    private static List<Row> runWeights(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine) {
+        GoldenPass golden = engine.golden(data.features(shard.imageIndices()));
+        Map<Integer, Integer> rowOfImage = rowOfImage(shard);
+        WeightFaults weights = new WeightFaults(engine);
+        Map<Integer, GoldenPass> onePass = new HashMap<>();
+        List<Trial> order = new ArrayList<>(shard.trials());
+        order.sort(Comparator.comparingInt(Trial::imageIndex).thenComparingInt(Trial::layerIndex));
+        List<Row> rows = new ArrayList<>(order.size());
+        for (Trial t : order) {
+            int label = data.label(t.imageIndex());
+            GoldenPass one = onePass.computeIfAbsent(t.imageIndex(),
+                    i -> golden.rows(new int[] {rowOfImage.get(i)}));
+            Fault f = new Fault(t.trialId(), 0, label, t.neuronIndex(), t.bit(), t.mask());
+            TrialResult r = weights.inject(one, t.layerIndex(), WeightFaults.WEIGHTS, f, ctx.corruption(t.layerIndex()),
+                    new int[] {label}).get(0);
+            rows.add(TrialRows.toRow(ctx, t, label, r));
+        }
+        rows.sort((a, b) -> Long.compare(a.getLong(1), b.getLong(1)));
+        return rows;
+    }
+
+    /** Activation faults: one clean pass of the shard's images, then each layer's faults batched. */
+    private static List<Row> runActivations(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine) {
+        GoldenPass golden = engine.golden(data.features(shard.imageIndices()));
+        Map<Integer, Integer> rowOfImage = rowOfImage(shard);
+        Map<Integer, List<Trial>> byLayer = new TreeMap<>();
+        for (Trial t : shard.trials()) {
+            byLayer.computeIfAbsent(t.layerIndex(), k -> new ArrayList<>()).add(t);
+        }
+        List<Row> rows = new ArrayList<>(shard.trials().size());
+        for (Map.Entry<Integer, List<Trial>> e : byLayer.entrySet()) {
+            List<Trial> trials = e.getValue();
+            List<Fault> faults = new ArrayList<>(trials.size());
+            for (Trial t : trials) {
+                faults.add(new Fault(t.trialId(), rowOfImage.get(t.imageIndex()), data.label(t.imageIndex()),
+                        t.neuronIndex(), t.bit(), t.mask()));
+            }
+            List<TrialResult> results = engine.inject(golden, e.getKey(), faults, ctx.corruption(e.getKey()));
+            for (int i = 0; i < trials.size(); i++) {
+                rows.add(TrialRows.toRow(ctx, trials.get(i), faults.get(i).label(), results.get(i)));
+            }
+        }
+        rows.sort((a, b) -> Long.compare(a.getLong(1), b.getLong(1)));
+        return rows;
     }
 }

@@ -39,6 +39,7 @@ public final class TrialRows {
     public static final String FAULT_MODEL = "fault_model";
     public static final String BIT_MASK = "bit_mask";
     public static final String RANGE_DETECTOR = "range_detector";
+    public static final String TARGET = "target";
 
     /** Columns the Parquet files are partitioned by (directories, not file columns). */
     public static final List<String> PARTITION_COLUMNS = List.of(MODEL_ID, LAYER_NAME);
@@ -68,6 +69,7 @@ public final class TrialRows {
         DataTypes.createStructField(FAULT_MODEL, DataTypes.StringType, false),
         DataTypes.createStructField(BIT_MASK, DataTypes.IntegerType, false),
         DataTypes.createStructField(RANGE_DETECTOR, DataTypes.BooleanType, false),
+        DataTypes.createStructField(TARGET, DataTypes.StringType, false),
     });
 
     private TrialRows() {}
@@ -78,6 +80,6 @@ public final class TrialRows {
                 label, trial.layerIndex(), ctx.layer(trial.layerIndex()).name(), trial.neuronIndex(), ctx.format(),
                 trial.bit(), r.valueBefore(), r.valueAfter(), r.goldenTop1(), r.faultyTop1(), r.goldenConfidence(),
                 r.faultyConfidence(), r.goldenTop2diff(), r.outcome().id(), r.deltaLoss(), ctx.faultModel(),
-                trial.mask(), ctx.rangeDetector());
+                trial.mask(), ctx.rangeDetector(), ctx.weightFaults() ? "weight" : "activation");
     }
 }

@@ -15,6 +15,15 @@ public record GoldenPass(INDArray input, INDArray[] activations) {
         return (int) input.size(0);
     }
 
+    /** The pass of the images {@code rows} alone (copies of their rows of every site). */
+    public GoldenPass rows(int[] rows) {
+        INDArray[] acts = new INDArray[activations.length];
+        for (int s = 0; s < acts.length; s++) {
+            acts[s] = GraphStack.gatherRows(activations[s], rows);
+        }
+        return new GoldenPass(GraphStack.gatherRows(input, rows), acts);
+    }
+
     /** Number of neurons in one image's output of site {@code site}. */
     public long neurons(int site) {
         return activations[site].length() / activations[site].size(0);

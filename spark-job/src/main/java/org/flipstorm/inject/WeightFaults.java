@@ -16,6 +16,9 @@ public final class WeightFaults {
     public static final String WEIGHTS = "W";
 
     private final InjectionEngine engine;
+    private GoldenPass lastPass;
+    private int lastSite = -1;
+    private float[] lastClean;
 
     /** Weight faults run with the engine's network and classification. */
     public WeightFaults(InjectionEngine engine) {
@@ -32,7 +35,8 @@ public final class WeightFaults {
     }
 
     /**
-     * Classifies every image of {@code golden} with one weight corrupted.
+     * Classifies every image of {@code golden} with one weight corrupted. The clean output of the
+     * last (pass, site) is kept, so consecutive faults of one layer on one pass share it.
      *
      * @param site the layer's site
      * @param key parameter key, usually {@link #WEIGHTS}
@@ -61,7 +65,12 @@ public final class WeightFaults {
         int rawBefore = Float.floatToRawIntBits(before);
         // Clean and faulty outputs come from the same computation (the layer and what follows it,
         // re-run on golden inputs), so they share kernels and batch shape.
-        float[] clean = engine.network().rerunFrom(site, golden).dup('c').data().asFloat();
+        if (golden != lastPass || site != lastSite) {
+            lastClean = engine.network().rerunFrom(site, golden).dup('c').data().asFloat();
+            lastPass = golden;
+            lastSite = site;
+        }
+        float[] clean = lastClean;
         float after = corruption.apply(before, fault);
         float[] faulty;
         try {

@@ -83,6 +83,15 @@ class CampaignBadInputTest {
     }
 
     @Test
+    void weightFaultsInALayerWithoutWeights() throws IOException {
+        Path out = dir.resolve("out-weights");
+        assertRefused(out, run(Fixtures.config(dir, model, out, "target = weights", "layers = [conv1, pool1]")),
+                "layer 'pool1' has no weights");
+        assertRefused(out, run(Fixtures.config(dir, model, out, "target = weights", "range-detector = true")),
+                "cannot be used with target = weights");
+    }
+
+    @Test
     void unknownKeyAndMissingConfig() throws IOException {
         Path out = dir.resolve("out-key");
         Path conf = Fixtures.config(dir, model, out, "trials-per-layr = 5");

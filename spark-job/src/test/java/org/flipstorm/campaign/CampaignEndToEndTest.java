@@ -142,6 +142,22 @@ class CampaignEndToEndTest {
     }
 
     @Test
+    void aWeightFaultCampaignHitsWeightsOfConvAndDenseLayersOnly() throws IOException {
+        Path output = dir.resolve("run-weights");
+        Path conf = Fixtures.config(dir, model, output, "target = weights", "trials-per-layer = 30", "bits = [30]");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        Dataset<Row> rows = reader().read().parquet(output.resolve("t").resolve("trials").toString());
+        assertEquals(4 * 30, rows.count(), "conv1, conv2, fc1, logits");
+        assertEquals(0, rows.filter("target != 'weight' or layer_name in ('pool1', 'pool2')").count());
+        // Bit 30 turns a weight of magnitude in [2^-127, 2) into one of magnitude >= 2^1: some predictions change.
+        assertTrue(rows.filter("outcome != 'masked'").count() > 0);
+        assertEquals(0, rows.filter("outcome = 'masked' and golden_top1 != faulty_top1").count());
+    }
+
+    @Test
     void anExistingCampaignIsNotOverwrittenUnlessAsked() throws IOException {
         Path output = dir.resolve("run-existing");
         Files.createDirectories(output.resolve("t").resolve("trials"));

@@ -20,7 +20,7 @@ class TrialPlannerTest {
 
     private static CampaignSpec spec(long seed, List<Integer> bits, String format, int k, String multiBit) {
         return new CampaignSpec("p", seed, "m.zip", new CampaignSpec.ImageSource("fashion-mnist", null, "test", 100),
-                List.of("all"), 500, bits, format, "flip", k, multiBit, false, "out", false, 10, 64, null);
+                List.of("all"), 500, bits, format, "flip", k, multiBit, false, "activations", "out", false, 10, 64, null);
     }
 
     private static List<Trial> all(List<Shard> shards) {
