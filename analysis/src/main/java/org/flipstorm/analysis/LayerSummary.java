@@ -16,8 +16,6 @@ import java.util.List;
 
 /** Per-layer vulnerability of a campaign: trials, SDC rate with a Wilson interval, non-finite rate, delta loss. */
 public final class LayerSummary {
-    private static final String QUERY = "/org/flipstorm/analysis/layer_summary.sql";
-
     private LayerSummary() {}
 
     /**
@@ -47,9 +45,15 @@ public final class LayerSummary {
 
     /** The query text with {@code ${trials}} still in it. */
     public static String querySql() {
-        try (InputStream in = LayerSummary.class.getResourceAsStream(QUERY)) {
+        return querySql("layer_summary.sql");
+    }
+
+    /** A query of this package's resources ({@code org/flipstorm/analysis/NAME}), {@code ${trials}} unreplaced. */
+    public static String querySql(String name) {
+        String path = "/org/flipstorm/analysis/" + name;
+        try (InputStream in = LayerSummary.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("query resource " + QUERY + " missing from the class path");
+                throw new IllegalStateException("query resource " + path + " missing from the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * {@code summary DIR [--csv FILE] [--confidence 0.95]}: prints the per-layer table of a campaign
- * and writes it as CSV (default {@code DIR/layer_summary.csv}).
+ * and writes it as CSV (default {@code DIR/layer_summary.csv}), with the SDC rate by format and bit
+ * beside it ({@code sdc_by_bit.csv}).
  */
 public final class SummaryMain {
     private SummaryMain() {}
@@ -50,7 +51,9 @@ public final class SummaryMain {
             print(rows, confidence, out);
             Path target = csv != null ? csv : dir.resolve("layer_summary.csv");
             writeCsv(rows, target);
-            out.println("wrote " + target);
+            Path bits = target.resolveSibling("sdc_by_bit.csv");
+            BitSummary.writeCsv(BitSummary.compute(LayerSummary.trialsDir(dir), confidence), bits);
+            out.println("wrote " + target + " and " + bits);
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("summary: " + e.getMessage());

@@ -32,13 +32,13 @@ class LayerSummaryTest {
         Files.createDirectories(trials);
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t AS SELECT * FROM (VALUES "
-                    + "('c', 1::BIGINT, 'm', 0, 'conv1', 'masked', 0.5::FLOAT),"
-                    + "('c', 2::BIGINT, 'm', 0, 'conv1', 'sdc', 1.5::FLOAT),"
-                    + "('c', 3::BIGINT, 'm', 0, 'conv1', 'masked', 1.0::FLOAT),"
-                    + "('c', 4::BIGINT, 'm', 0, 'conv1', 'non_finite', 'NaN'::FLOAT),"
-                    + "('c', 5::BIGINT, 'm', 5, 'logits', 'sdc', 2.0::FLOAT),"
-                    + "('c', 6::BIGINT, 'm', 5, 'logits', 'sdc', 4.0::FLOAT)"
-                    + ") v(campaign_id, trial_id, model_id, layer_index, layer_name, outcome, delta_loss)");
+                    + "('c', 1::BIGINT, 'm', 0, 'conv1', 'masked', 0.5::FLOAT, 'fp32', 3),"
+                    + "('c', 2::BIGINT, 'm', 0, 'conv1', 'sdc', 1.5::FLOAT, 'fp32', 30),"
+                    + "('c', 3::BIGINT, 'm', 0, 'conv1', 'masked', 1.0::FLOAT, 'fp32', 3),"
+                    + "('c', 4::BIGINT, 'm', 0, 'conv1', 'non_finite', 'NaN'::FLOAT, 'fp32', 30),"
+                    + "('c', 5::BIGINT, 'm', 5, 'logits', 'sdc', 2.0::FLOAT, 'fp32', 30),"
+                    + "('c', 6::BIGINT, 'm', 5, 'logits', 'sdc', 4.0::FLOAT, 'fp32', 31)"
+                    + ") v(campaign_id, trial_id, model_id, layer_index, layer_name, outcome, delta_loss, format, bit)");
             st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
         }
     }
@@ -62,6 +62,19 @@ class LayerSummaryTest {
     }
 
     @Test
+    void sdcByBit() {
+        List<BitSummary.Row> rows = BitSummary.compute(dir.resolve("camp").resolve("trials"), 0.95);
+        assertEquals(3, rows.size());
+        assertEquals(3, rows.get(0).bit());
+        assertEquals(0, rows.get(0).sdc());
+        assertEquals(30, rows.get(1).bit());
+        assertEquals(3, rows.get(1).trials());
+        assertEquals(2, rows.get(1).sdc());
+        assertEquals(1, rows.get(1).nonFinite());
+        assertEquals(Intervals.wilson(2, 3, 0.95), rows.get(1).sdcInterval());
+    }
+
+    @Test
     void theCommandPrintsTheTableAndWritesCsv() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Path csv = dir.resolve("s.csv");
@@ -74,6 +87,8 @@ class LayerSummaryTest {
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).startsWith("model_id,layer_index,layer_name,trials,sdc,sdc_rate"), lines.get(0));
         assertTrue(lines.get(2).startsWith("m,5,logits,2,2,1.000000,"), lines.get(2));
+        List<String> bits = Files.readAllLines(dir.resolve("sdc_by_bit.csv"));
+        assertEquals("m,fp32,31,1,1,1.000000", bits.get(3).substring(0, 22), bits.get(3));
     }
 
     @Test

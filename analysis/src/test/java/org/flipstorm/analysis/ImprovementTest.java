@@ -1,0 +1,59 @@
+package org.flipstorm.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImprovementTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void katzIntervalMatchesHandComputedValues() {
+        // RR = (10/1000)/(2/1000) = 5; SE(ln RR) = sqrt(1/10 - 1/1000 + 1/2 - 1/1000) = 0.77330;
+        // 5 * exp(-+1.959964 * 0.77330) = [1.0984, 22.760].
+        Intervals.Interval i = Improvement.katz(10, 1000, 2, 1000, 0.95);
+        assertEquals(1.0984, i.low(), 1e-3);
+        assertEquals(22.760, i.high(), 1e-2);
+        // A zero count: 0.5 added to every count -> RR = (8.5/400.5)/(0.5/400.5) = 17,
+        // SE = sqrt(1/8.5 - 1/400.5 + 1/0.5 - 1/400.5) = 1.45350 -> [0.98453, 293.540].
+        Intervals.Interval z = Improvement.katz(8, 400, 0, 400, 0.95);
+        assertEquals(0.98453, z.low(), 1e-4);
+        assertEquals(293.540, z.high(), 1e-2);
+        assertThrows(IllegalArgumentException.class, () -> Improvement.katz(5, 4, 1, 4, 0.95));
+    }
+
+    @Test
+    void layersArePairedByArchitectureAndTheHeadlinesFollowTheStudy() throws Exception {
+        Path trials = Files.createDirectories(dir.resolve("trials"));
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            // conv1: baseline 20/100 sdc, text-guided 10/100 -> 2.0; logits: 30/100 vs 5/100 -> 6.0.
+            // A third architecture with one variant only is left out.
+            st.execute("CREATE TABLE t AS SELECT architecture, model_id, variant, layer_index, layer_name,"
+                    + " CASE WHEN i < s THEN 'sdc' ELSE 'masked' END AS outcome FROM (VALUES"
+                    + " ('lenet', 'lenet-b', 'baseline', 0, 'conv1', 20), ('lenet', 'lenet-t', 'text_guided', 0, 'conv1', 10),"
+                    + " ('lenet', 'lenet-b', 'baseline', 5, 'logits', 30), ('lenet', 'lenet-t', 'text_guided', 5, 'logits', 5),"
+                    + " ('vgg', 'vgg-b', 'baseline', 0, 'c', 50)) v(architecture, model_id, variant, layer_index,"
+                    + " layer_name, s), range(100) r(i)");
+            st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
+        }
+        List<Improvement.Row> rows = Improvement.compute(trials, 0.99);
+        assertEquals(2, rows.size());
+        assertEquals("conv1", rows.get(0).layerName());
+        assertEquals(2.0, rows.get(0).ratio(), 1e-12);
+        assertEquals(6.0, rows.get(1).ratio(), 1e-12);
+        assertEquals(Improvement.katz(30, 100, 5, 100, 0.99), rows.get(1).interval());
+        double[] headline = Improvement.headline(rows, "lenet");
+        assertEquals(6.0, headline[0], 1e-12, "last layer");
+        assertEquals(4.0, headline[1], 1e-12, "mean over layers");
+        assertThrows(IllegalArgumentException.class, () -> Improvement.headline(rows, "vgg"));
+    }
+}
