@@ -13,6 +13,7 @@ import org.flipstorm.inject.RangeDetector;
  *
  * @param campaignId campaign name + run id
  * @param modelId the model's id from its card
+ * @param architecture the model's architecture from its card (pairs baseline and text-guided models)
  * @param variant {@code baseline} or {@code text_guided}
  * @param modelPath path of the model zip, as the executors see it
  * @param weightsSha256 weights hash the driver planned with; an executor refuses other weights
@@ -24,7 +25,7 @@ import org.flipstorm.inject.RangeDetector;
  * @param weightFaults whether the faults hit weights (neuron index = weight index) instead of outputs
  * @param maxBatch most rows per suffix batch
  */
-public record CampaignContext(String campaignId, String modelId, String variant, String modelPath,
+public record CampaignContext(String campaignId, String modelId, String architecture, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
                               String format, String faultModel, boolean rangeDetector, boolean weightFaults,
                               int maxBatch)

@@ -68,7 +68,8 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         }
         List<TargetLayer> layers = resolveLayers(spec.layers(), stack, neurons, maxAbs, model.card().modelId());
         String campaignId = spec.name() + "-" + runId(spec, model.card().weightsSha256());
-        CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().variant(),
+        CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().architecture(),
+                model.card().variant(),
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
                 spec.rangeDetector(), spec.weightFaults(), spec.maxBatch());
         return new PreparedCampaign(spec, model.card(), layers, ctx);

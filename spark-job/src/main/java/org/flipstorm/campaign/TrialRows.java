@@ -40,6 +40,7 @@ public final class TrialRows {
     public static final String BIT_MASK = "bit_mask";
     public static final String RANGE_DETECTOR = "range_detector";
     public static final String TARGET = "target";
+    public static final String ARCHITECTURE = "architecture";
 
     /** Columns the Parquet files are partitioned by (directories, not file columns). */
     public static final List<String> PARTITION_COLUMNS = List.of(MODEL_ID, LAYER_NAME);
@@ -70,6 +71,7 @@ public final class TrialRows {
         DataTypes.createStructField(BIT_MASK, DataTypes.IntegerType, false),
         DataTypes.createStructField(RANGE_DETECTOR, DataTypes.BooleanType, false),
         DataTypes.createStructField(TARGET, DataTypes.StringType, false),
+        DataTypes.createStructField(ARCHITECTURE, DataTypes.StringType, false),
     });
 
     private TrialRows() {}
@@ -80,6 +82,7 @@ public final class TrialRows {
                 label, trial.layerIndex(), ctx.layer(trial.layerIndex()).name(), trial.neuronIndex(), ctx.format(),
                 trial.bit(), r.valueBefore(), r.valueAfter(), r.goldenTop1(), r.faultyTop1(), r.goldenConfidence(),
                 r.faultyConfidence(), r.goldenTop2diff(), r.outcome().id(), r.deltaLoss(), ctx.faultModel(),
-                trial.mask(), ctx.rangeDetector(), ctx.weightFaults() ? "weight" : "activation");
+                trial.mask(), ctx.rangeDetector(), ctx.weightFaults() ? "weight" : "activation",
+                ctx.architecture() == null ? "" : ctx.architecture());
     }
 }

@@ -113,6 +113,7 @@ class CampaignEndToEndTest {
         assertEquals(3 + 7 + 9 + 9 + 2, layers);
         assertEquals(layers * 10, rows.count());
         assertEquals(1, rows.filter("layer_name = 's2b1_add'").select(TrialRows.LAYER_INDEX).distinct().count());
+        assertEquals(0, rows.filter("architecture != 'resnet8' or target != 'activation'").count());
     }
 
     @Test
