@@ -3,11 +3,6 @@ package org.flipstorm.analysis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,21 +32,12 @@ public final class BitSummary {
 
     /** The table for the Parquet under {@code trialsDir}. */
     public static List<Row> compute(Path trialsDir, double confidence) {
-        String sql = LayerSummary.querySql("sdc_by_bit.sql").replace("${trials}", LayerSummary.parquetSource(trialsDir));
-        List<Row> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                long trials = rs.getLong("trials");
-                long sdc = rs.getLong("sdc");
-                out.add(new Row(rs.getString("model_id"), rs.getString("format"), rs.getInt("bit"), trials, sdc,
-                        rs.getLong("non_finite"), Intervals.wilson(sdc, trials, confidence)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read trial Parquet under " + trialsDir + ": " + e.getMessage(), e);
-        }
-        return out;
+        return LayerSummary.query(trialsDir, "sdc_by_bit.sql", rs -> {
+            long trials = rs.getLong("trials");
+            long sdc = rs.getLong("sdc");
+            return new Row(rs.getString("model_id"), rs.getString("format"), rs.getInt("bit"), trials, sdc,
+                    rs.getLong("non_finite"), Intervals.wilson(sdc, trials, confidence));
+        });
     }
 
     /** Writes the table as CSV. */

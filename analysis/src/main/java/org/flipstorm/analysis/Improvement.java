@@ -1,10 +1,5 @@
 package org.flipstorm.analysis;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,28 +62,21 @@ public final class Improvement {
 
     /** Improvements of every layer present in both variants of an architecture, in layer order. */
     public static List<Row> compute(Path trialsDir, double confidence) {
-        String sql = LayerSummary.querySql("sdc_by_variant.sql").replace("${trials}",
-                LayerSummary.parquetSource(trialsDir));
         Map<String, long[]> counts = new LinkedHashMap<>();
         Map<String, Object[]> layers = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                String key = rs.getString("architecture") + "|" + rs.getInt("layer_index");
-                layers.putIfAbsent(key, new Object[] {rs.getString("architecture"), rs.getInt("layer_index"),
-                        rs.getString("layer_name")});
-                long[] v = counts.computeIfAbsent(key, k -> new long[] {-1, -1, -1, -1});
-                String variant = rs.getString("variant");
-                int at = BASELINE.equals(variant) ? 0 : TEXT_GUIDED.equals(variant) ? 2 : -1;
-                if (at >= 0) {
-                    v[at] = rs.getLong("sdc");
-                    v[at + 1] = rs.getLong("trials");
-                }
+        LayerSummary.query(trialsDir, "sdc_by_variant.sql", rs -> {
+            String key = rs.getString("architecture") + "|" + rs.getInt("layer_index");
+            layers.putIfAbsent(key, new Object[] {rs.getString("architecture"), rs.getInt("layer_index"),
+                    rs.getString("layer_name")});
+            long[] v = counts.computeIfAbsent(key, k -> new long[] {-1, -1, -1, -1});
+            String variant = rs.getString("variant");
+            int at = BASELINE.equals(variant) ? 0 : TEXT_GUIDED.equals(variant) ? 2 : -1;
+            if (at >= 0) {
+                v[at] = rs.getLong("sdc");
+                v[at + 1] = rs.getLong("trials");
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read trial Parquet under " + trialsDir + ": " + e.getMessage(), e);
-        }
+            return key;
+        });
         List<Row> out = new ArrayList<>();
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
             long[] v = e.getValue();

@@ -76,31 +76,47 @@ public final class LayerSummary {
         return "read_parquet('" + glob.replace("'", "''") + "', hive_partitioning = true)";
     }
 
+    /** Reads one result row into a value. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        /** The value of the current row of {@code rs}. */
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs query resource {@code sqlName} over the Parquet under {@code trialsDir} with an
+     * in-memory DuckDB and reads every result row.
+     */
+    public static <T> List<T> query(Path trialsDir, String sqlName, RowReader<T> reader) {
+        String sql = querySql(sqlName).replace("${trials}", parquetSource(trialsDir));
+        List<T> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(reader.read(rs));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read trial Parquet under " + trialsDir + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Computes the table for the Parquet under {@code trialsDir}. */
     public static List<Row> compute(Path trialsDir, double confidence) {
         if (!Files.isDirectory(trialsDir)) {
             throw new IllegalArgumentException("trial directory " + trialsDir + " does not exist; expected a"
                     + " campaign directory (with trials/) or a trials directory of Parquet files");
         }
-        String sql = querySql().replace("${trials}", parquetSource(trialsDir));
-        List<Row> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                long trials = rs.getLong("trials");
-                long sdc = rs.getLong("sdc");
-                double dl = rs.getDouble("mean_delta_loss");
-                if (rs.wasNull()) {
-                    dl = Double.NaN;
-                }
-                out.add(new Row(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"),
-                        trials, sdc, rs.getLong("non_finite"), dl,
-                        Intervals.wilson(sdc, trials, confidence)));
+        return query(trialsDir, "layer_summary.sql", rs -> {
+            long trials = rs.getLong("trials");
+            long sdc = rs.getLong("sdc");
+            double dl = rs.getDouble("mean_delta_loss");
+            if (rs.wasNull()) {
+                dl = Double.NaN;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read trial Parquet under " + trialsDir + ": " + e.getMessage(), e);
-        }
-        return out;
+            return new Row(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"), trials, sdc,
+                    rs.getLong("non_finite"), dl, Intervals.wilson(sdc, trials, confidence));
+        });
     }
 }

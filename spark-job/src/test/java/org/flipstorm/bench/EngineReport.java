@@ -31,13 +31,7 @@ public final class EngineReport {
             throw new IllegalArgumentException("usage: EngineReport JVM_OPTIONS_FILE OUT.md [-p name=v1,v2 ...]");
         }
         Dl4jRuntime.configure();
-        List<String> jvm = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
-            String t = line.strip();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                jvm.add(t);
-            }
-        }
+        List<String> jvm = new ArrayList<>(org.flipstorm.zoo.runtime.JvmOptions.read(Path.of(args[0])));
         jvm.add("-Xmx4g");
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include(EngineBenchmark.class.getName() + ".run")

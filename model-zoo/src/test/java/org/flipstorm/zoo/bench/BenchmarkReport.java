@@ -31,13 +31,7 @@ public final class BenchmarkReport {
         if (args.length < 2) {
             throw new IllegalArgumentException("usage: BenchmarkReport JVM_OPTIONS_FILE OUT.md [include-regex]");
         }
-        List<String> jvm = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
-            String t = line.strip();
-            if (!t.isEmpty() && !t.startsWith("#")) {
-                jvm.add(t);
-            }
-        }
+        List<String> jvm = new ArrayList<>(org.flipstorm.zoo.runtime.JvmOptions.read(Path.of(args[0])));
         jvm.add("-Xmx4g");
         ChainedOptionsBuilder opts = new OptionsBuilder()
                 .include(args.length > 2 ? args[2] : "org\\.flipstorm\\.zoo\\.bench\\..*Benchmark")
