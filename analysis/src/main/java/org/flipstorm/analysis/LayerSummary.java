@@ -28,10 +28,11 @@ public final class LayerSummary {
      * @param sdc trials whose top-1 changed
      * @param nonFinite trials whose output held NaN or Inf
      * @param meanDeltaLoss mean |delta loss| over finite trials (NaN when there are none)
+     * @param sdDeltaLoss sample standard deviation of |delta loss| over finite trials (NaN below two)
      * @param sdcInterval Wilson interval of the SDC rate
      */
     public record Row(String modelId, int layerIndex, String layerName, long trials, long sdc, long nonFinite,
-                      double meanDeltaLoss, Intervals.Interval sdcInterval) {
+                      double meanDeltaLoss, double sdDeltaLoss, Intervals.Interval sdcInterval) {
         /** SDC rate. */
         public double sdcRate() {
             return sdc / (double) trials;
@@ -102,6 +103,15 @@ public final class LayerSummary {
         return out;
     }
 
+    /** Per model, the layer with the highest SDC rate (ties: the earlier layer). */
+    public static java.util.Map<String, Row> mostCritical(List<Row> rows) {
+        java.util.Map<String, Row> out = new java.util.LinkedHashMap<>();
+        for (Row r : rows) {
+            out.merge(r.modelId(), r, (a, b) -> b.sdcRate() > a.sdcRate() ? b : a);
+        }
+        return out;
+    }
+
     /** Computes the table for the Parquet under {@code trialsDir}. */
     public static List<Row> compute(Path trialsDir, double confidence) {
         if (!Files.isDirectory(trialsDir)) {
@@ -115,8 +125,12 @@ public final class LayerSummary {
             if (rs.wasNull()) {
                 dl = Double.NaN;
             }
+            double sd = rs.getDouble("sd_delta_loss");
+            if (rs.wasNull()) {
+                sd = Double.NaN;
+            }
             return new Row(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"), trials, sdc,
-                    rs.getLong("non_finite"), dl, Intervals.wilson(sdc, trials, confidence));
+                    rs.getLong("non_finite"), dl, sd, Intervals.wilson(sdc, trials, confidence));
         });
     }
 }

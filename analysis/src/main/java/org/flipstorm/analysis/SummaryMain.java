@@ -82,24 +82,27 @@ public final class SummaryMain {
     /** Prints the table in fixed-width columns. */
     static void print(List<LayerSummary.Row> rows, double confidence, PrintStream out) {
         String ci = String.format(Locale.ROOT, "%.0f%% CI", confidence * 100);
-        out.printf(Locale.ROOT, "%-24s %5s %-10s %8s %9s %-19s %10s %11s%n", "model", "layer", "name", "trials",
-                "sdc_rate", ci, "non_finite", "mean_dloss");
+        out.printf(Locale.ROOT, "%-24s %5s %-10s %8s %9s %-19s %10s %11s %9s%n", "model", "layer", "name", "trials",
+                "sdc_rate", ci, "non_finite", "mean_dloss", "sd_dloss");
         for (LayerSummary.Row r : rows) {
-            out.printf(Locale.ROOT, "%-24s %5d %-10s %8d %9.4f [%.4f, %.4f]   %10.4f %11.4f%n", r.modelId(),
+            out.printf(Locale.ROOT, "%-24s %5d %-10s %8d %9.4f [%.4f, %.4f]   %10.4f %11.4f %9.4f%n", r.modelId(),
                     r.layerIndex(), r.layerName(), r.trials(), r.sdcRate(), r.sdcInterval().low(),
-                    r.sdcInterval().high(), r.nonFiniteRate(), r.meanDeltaLoss());
+                    r.sdcInterval().high(), r.nonFiniteRate(), r.meanDeltaLoss(), r.sdDeltaLoss());
         }
+        LayerSummary.mostCritical(rows).forEach((model, r) -> out.printf(Locale.ROOT,
+                "most critical layer of %s: %s (index %d), SDC rate %.4f%n", model, r.layerName(), r.layerIndex(),
+                r.sdcRate()));
     }
 
     /** Writes the table as CSV, atomically. */
     static void writeCsv(List<LayerSummary.Row> rows, Path file) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("model_id,layer_index,layer_name,trials,sdc,sdc_rate,sdc_ci_low,sdc_ci_high,non_finite,"
-                + "non_finite_rate,mean_delta_loss");
+                + "non_finite_rate,mean_delta_loss,sd_delta_loss");
         for (LayerSummary.Row r : rows) {
-            lines.add(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%.6f,%.6f,%.6f,%d,%.6f,%.6f", csv(r.modelId()),
+            lines.add(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%.6f,%.6f,%.6f,%d,%.6f,%.6f,%.6f", csv(r.modelId()),
                     r.layerIndex(), csv(r.layerName()), r.trials(), r.sdc(), r.sdcRate(), r.sdcInterval().low(),
-                    r.sdcInterval().high(), r.nonFinite(), r.nonFiniteRate(), r.meanDeltaLoss()));
+                    r.sdcInterval().high(), r.nonFinite(), r.nonFiniteRate(), r.meanDeltaLoss(), r.sdDeltaLoss()));
         }
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());

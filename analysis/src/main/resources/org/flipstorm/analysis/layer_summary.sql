@@ -8,7 +8,8 @@ SELECT
     count(*)                                                    AS trials,
     count(*) FILTER (WHERE outcome = 'sdc')                     AS sdc,
     count(*) FILTER (WHERE outcome = 'non_finite')              AS non_finite,
-    avg(delta_loss) FILTER (WHERE NOT isnan(delta_loss))        AS mean_delta_loss
+    avg(delta_loss) FILTER (WHERE NOT isnan(delta_loss))        AS mean_delta_loss,
+    stddev_samp(delta_loss) FILTER (WHERE NOT isnan(delta_loss)) AS sd_delta_loss
 FROM ${trials}
 GROUP BY model_id, layer_index, layer_name
 ORDER BY model_id, layer_index

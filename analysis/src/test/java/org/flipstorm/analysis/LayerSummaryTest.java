@@ -54,11 +54,14 @@ class LayerSummaryTest {
         assertEquals(0.25, conv.sdcRate(), 1e-12);
         assertEquals(0.25, conv.nonFiniteRate(), 1e-12);
         assertEquals(1.0, conv.meanDeltaLoss(), 1e-6, "NaN deltas are left out of the mean");
+        assertEquals(0.5, conv.sdDeltaLoss(), 1e-6, "sample sd of 0.5, 1.5, 1.0");
         assertEquals(Intervals.wilson(1, 4, 0.95), conv.sdcInterval());
         LayerSummary.Row logits = rows.get(1);
         assertEquals("logits", logits.layerName());
         assertEquals(1.0, logits.sdcRate(), 1e-12);
         assertEquals(3.0, logits.meanDeltaLoss(), 1e-6);
+        assertEquals(Math.sqrt(2), logits.sdDeltaLoss(), 1e-6);
+        assertEquals("logits", LayerSummary.mostCritical(rows).get("m").layerName());
     }
 
     @Test
@@ -83,6 +86,7 @@ class LayerSummaryTest {
         assertEquals(0, status);
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("conv1") && printed.contains("0.2500"), printed);
+        assertTrue(printed.contains("most critical layer of m: logits (index 5), SDC rate 1.0000"), printed);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).startsWith("model_id,layer_index,layer_name,trials,sdc,sdc_rate"), lines.get(0));
