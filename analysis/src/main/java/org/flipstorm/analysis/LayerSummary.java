@@ -89,7 +89,15 @@ public final class LayerSummary {
      * in-memory DuckDB and reads every result row.
      */
     public static <T> List<T> query(Path trialsDir, String sqlName, RowReader<T> reader) {
+        return query(trialsDir, sqlName, null, reader);
+    }
+
+    /** As {@link #query(Path, String, RowReader)}, with {@code ${thresholds}} replaced by a DuckDB list literal. */
+    static <T> List<T> query(Path trialsDir, String sqlName, String thresholds, RowReader<T> reader) {
         String sql = querySql(sqlName).replace("${trials}", parquetSource(trialsDir));
+        if (thresholds != null) {
+            sql = sql.replace("${thresholds}", thresholds);
+        }
         List<T> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
              Statement st = c.createStatement();

@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * {@code summary DIR [--csv FILE] [--confidence 0.95]}: prints the per-layer table of a campaign
  * and writes it as CSV (default {@code DIR/layer_summary.csv}), with the SDC rate by format and bit
- * beside it ({@code sdc_by_bit.csv}).
+ * ({@code sdc_by_bit.csv}) and accuracy against golden confidence ({@code accuracy_confidence.csv})
+ * beside it.
  */
 public final class SummaryMain {
     private SummaryMain() {}
@@ -53,7 +54,10 @@ public final class SummaryMain {
             writeCsv(rows, target);
             Path bits = target.resolveSibling("sdc_by_bit.csv");
             BitSummary.writeCsv(BitSummary.compute(LayerSummary.trialsDir(dir), confidence), bits);
-            out.println("wrote " + target + " and " + bits);
+            Path acc = target.resolveSibling("accuracy_confidence.csv");
+            writeAccuracyCsv(AccuracyConfidence.compute(LayerSummary.trialsDir(dir),
+                    AccuracyConfidence.DEFAULT_THRESHOLDS), acc);
+            out.println("wrote " + target + ", " + bits.getFileName() + " and " + acc.getFileName());
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("summary: " + e.getMessage());
@@ -113,6 +117,16 @@ public final class SummaryMain {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static void writeAccuracyCsv(List<AccuracyConfidence.Row> rows, Path file) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("model_id,threshold,images,kept,clean_accuracy,trials,faulty_accuracy");
+        for (AccuracyConfidence.Row r : rows) {
+            lines.add(String.format(Locale.ROOT, "%s,%.4f,%d,%.6f,%.6f,%d,%.6f", csv(r.modelId()), r.threshold(),
+                    r.images(), r.kept(), r.cleanAccuracy(), r.trials(), r.faultyAccuracy()));
+        }
+        Files.write(file, lines);
     }
 
     private static String csv(String s) {

@@ -39,6 +39,11 @@ class LayerSummaryTest {
                     + "('c', 5::BIGINT, 'm', 5, 'logits', 'sdc', 2.0::FLOAT, 'fp32', 30),"
                     + "('c', 6::BIGINT, 'm', 5, 'logits', 'sdc', 4.0::FLOAT, 'fp32', 31)"
                     + ") v(campaign_id, trial_id, model_id, layer_index, layer_name, outcome, delta_loss, format, bit)");
+            st.execute("ALTER TABLE t ADD COLUMN image_index INTEGER DEFAULT 0");
+            st.execute("ALTER TABLE t ADD COLUMN label INTEGER DEFAULT 1");
+            st.execute("ALTER TABLE t ADD COLUMN golden_top1 INTEGER DEFAULT 1");
+            st.execute("ALTER TABLE t ADD COLUMN golden_confidence FLOAT DEFAULT 0.7");
+            st.execute("ALTER TABLE t ADD COLUMN faulty_top1 INTEGER DEFAULT 1");
             st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
         }
     }
@@ -91,6 +96,8 @@ class LayerSummaryTest {
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).startsWith("model_id,layer_index,layer_name,trials,sdc,sdc_rate"), lines.get(0));
         assertTrue(lines.get(2).startsWith("m,5,logits,2,2,1.000000,"), lines.get(2));
+        List<String> acc = Files.readAllLines(dir.resolve("accuracy_confidence.csv"));
+        assertEquals("m,0.0000,1,1.000000,1.000000,6,1.000000", acc.get(1));
         List<String> bits = Files.readAllLines(dir.resolve("sdc_by_bit.csv"));
         assertEquals("m,fp32,31,1,1,1.000000", bits.get(3).substring(0, 22), bits.get(3));
     }

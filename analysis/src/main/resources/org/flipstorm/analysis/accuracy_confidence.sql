@@ -1,0 +1,24 @@
+-- Accuracy vs confidence: for each threshold t, the clean accuracy of the images whose golden
+-- confidence is >= t and the fraction of images kept, and the accuracy under faults of the trials
+-- on those images. ${trials} is a read_parquet(...) call, ${thresholds} a list such as [0.0, 0.5].
+WITH t AS (SELECT unnest(${thresholds}) AS threshold),
+img AS (
+    SELECT model_id, image_index, any_value(label) AS label, any_value(golden_top1) AS top1,
+           any_value(golden_confidence) AS conf
+    FROM ${trials}
+    GROUP BY model_id, image_index),
+total AS (SELECT model_id, count(*) AS all_images FROM img GROUP BY model_id),
+clean AS (
+    SELECT model_id, threshold, count(*) AS images,
+           avg(CASE WHEN top1 = label THEN 1.0 ELSE 0.0 END) AS clean_accuracy
+    FROM img, t WHERE conf >= threshold
+    GROUP BY model_id, threshold),
+faulty AS (
+    SELECT model_id, threshold, count(*) AS trials,
+           avg(CASE WHEN faulty_top1 = label THEN 1.0 ELSE 0.0 END) AS faulty_accuracy
+    FROM ${trials}, t WHERE golden_confidence >= threshold
+    GROUP BY model_id, threshold)
+SELECT c.model_id, c.threshold, c.images, c.images::DOUBLE / total.all_images AS kept, c.clean_accuracy,
+       f.trials, f.faulty_accuracy
+FROM clean c JOIN total USING (model_id) LEFT JOIN faulty f USING (model_id, threshold)
+ORDER BY c.model_id, c.threshold
