@@ -57,7 +57,11 @@ public final class SummaryMain {
             Path acc = target.resolveSibling("accuracy_confidence.csv");
             writeAccuracyCsv(AccuracyConfidence.compute(LayerSummary.trialsDir(dir),
                     AccuracyConfidence.DEFAULT_THRESHOLDS), acc);
-            out.println("wrote " + target + ", " + bits.getFileName() + " and " + acc.getFileName());
+            Path delta = target.resolveSibling("delta_quantiles.csv");
+            Path margin = target.resolveSibling("top2diff_histogram.csv");
+            writeDistributions(LayerSummary.trialsDir(dir), delta, margin);
+            out.println("wrote " + target + ", " + bits.getFileName() + ", " + acc.getFileName() + ", "
+                    + delta.getFileName() + " and " + margin.getFileName());
             return 0;
         } catch (IllegalArgumentException e) {
             err.println("summary: " + e.getMessage());
@@ -127,6 +131,27 @@ public final class SummaryMain {
                     r.images(), r.kept(), r.cleanAccuracy(), r.trials(), r.faultyAccuracy()));
         }
         Files.write(file, lines);
+    }
+
+    private static void writeDistributions(Path trialsDir, Path delta, Path margin) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("model_id,layer_index,layer_name,finite_trials,q10,q25,q50,q75,q90,q99");
+        for (Distributions.DeltaRow r : Distributions.deltaQuantiles(trialsDir)) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s,%d,%s,%d", csv(r.modelId()),
+                    r.layerIndex(), csv(r.layerName()), r.finiteTrials()));
+            for (double q : r.quantiles()) {
+                sb.append(String.format(Locale.ROOT, ",%.6g", q));
+            }
+            lines.add(sb.toString());
+        }
+        Files.write(delta, lines);
+        List<String> bins = new ArrayList<>();
+        bins.add("model_id,variant,margin_from,margin_to,images");
+        for (Distributions.MarginBin b : Distributions.marginHistogram(trialsDir)) {
+            bins.add(String.format(Locale.ROOT, "%s,%s,%.1f,%.1f,%d", csv(b.modelId()), b.variant(), b.bin() / 10.0,
+                    (b.bin() + 1) / 10.0, b.images()));
+        }
+        Files.write(margin, bins);
     }
 
     private static String csv(String s) {

@@ -44,6 +44,8 @@ class LayerSummaryTest {
             st.execute("ALTER TABLE t ADD COLUMN golden_top1 INTEGER DEFAULT 1");
             st.execute("ALTER TABLE t ADD COLUMN golden_confidence FLOAT DEFAULT 0.7");
             st.execute("ALTER TABLE t ADD COLUMN faulty_top1 INTEGER DEFAULT 1");
+            st.execute("ALTER TABLE t ADD COLUMN variant VARCHAR DEFAULT 'baseline'");
+            st.execute("ALTER TABLE t ADD COLUMN golden_top2diff FLOAT DEFAULT 0.42");
             st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
         }
     }
@@ -98,6 +100,8 @@ class LayerSummaryTest {
         assertTrue(lines.get(2).startsWith("m,5,logits,2,2,1.000000,"), lines.get(2));
         List<String> acc = Files.readAllLines(dir.resolve("accuracy_confidence.csv"));
         assertEquals("m,0.0000,1,1.000000,1.000000,6,1.000000", acc.get(1));
+        assertEquals("m,baseline,0.4,0.5,1", Files.readAllLines(dir.resolve("top2diff_histogram.csv")).get(1));
+        assertTrue(Files.readAllLines(dir.resolve("delta_quantiles.csv")).get(1).startsWith("m,0,conv1,3,"));
         List<String> bits = Files.readAllLines(dir.resolve("sdc_by_bit.csv"));
         assertEquals("m,fp32,31,1,1,1.000000", bits.get(3).substring(0, 22), bits.get(3));
     }

@@ -1,0 +1,52 @@
+package org.flipstorm.analysis;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Distributions the study plots: delta-loss quantiles per layer and the golden margin per variant. */
+public final class Distributions {
+    /** Probabilities of the delta-loss quantiles, in column order. */
+    public static final double[] DELTA_QUANTILES = {0.1, 0.25, 0.5, 0.75, 0.9, 0.99};
+
+    private Distributions() {}
+
+    /**
+     * Delta-loss quantiles of one layer.
+     *
+     * @param modelId model id
+     * @param layerIndex layer index
+     * @param layerName layer name
+     * @param finiteTrials trials with a finite delta loss
+     * @param quantiles the quantiles at {@link #DELTA_QUANTILES}
+     */
+    public record DeltaRow(String modelId, int layerIndex, String layerName, long finiteTrials, double[] quantiles) {}
+
+    /**
+     * Images of a model and variant whose golden margin falls in [bin/10, (bin+1)/10).
+     *
+     * @param modelId model id
+     * @param variant variant
+     * @param bin 0..9 (margin 1.0 goes to bin 9)
+     * @param images images
+     */
+    public record MarginBin(String modelId, String variant, int bin, long images) {}
+
+    /** Delta-loss quantiles per model and layer. */
+    public static List<DeltaRow> deltaQuantiles(Path trialsDir) {
+        return LayerSummary.query(trialsDir, "delta_quantiles.sql", rs -> {
+            Object[] q = (Object[]) rs.getArray("q").getArray();
+            double[] v = new double[q.length];
+            for (int i = 0; i < q.length; i++) {
+                v[i] = ((Number) q[i]).doubleValue();
+            }
+            return new DeltaRow(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"),
+                    rs.getLong("finite_trials"), v);
+        });
+    }
+
+    /** Golden-margin histogram per model and variant. */
+    public static List<MarginBin> marginHistogram(Path trialsDir) {
+        return LayerSummary.query(trialsDir, "top2diff.sql", rs -> new MarginBin(rs.getString("model_id"),
+                rs.getString("variant"), rs.getInt("bin"), rs.getLong("images")));
+    }
+}
