@@ -39,6 +39,19 @@ class SuffixEquivalenceTest {
     }
 
     @Test
+    void textGuidedLenetEverySite() {
+        float[][] embeddings = new float[10][16];
+        SplittableRandom r = new SplittableRandom(3);
+        for (float[] row : embeddings) {
+            for (int e = 0; e < row.length; e++) {
+                row[e] = (float) r.nextGaussian();
+            }
+        }
+        MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11), embeddings);
+        checkEverySite(net, TinyNets.images(3, 22));
+    }
+
+    @Test
     void resnet20EverySite() {
         ComputationGraph net = ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(12));
         checkEverySite(net, SuffixNoise.images(4, 3, 3, 32, 32));

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.flipstorm.zoo.nets.head.TextGuidedHead;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -77,9 +78,22 @@ public final class LeNet {
         }
     }
 
-    /** Builds and initialises the network. */
+    /** Builds and initialises the network with the baseline head (a dense layer to the classes). */
     public static MultiLayerNetwork build(Options o) {
-        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        return build(o, null);
+    }
+
+    /**
+     * Builds and initialises the network; with {@code classEmbeddings} (one row of E values per
+     * class) the head is text-guided: fc1 -> a dense {@code features} layer of E units (identity)
+     * -> {@link TextGuidedHead} named {@code logits}. Otherwise {@code logits} is a dense layer.
+     */
+    public static MultiLayerNetwork build(Options o, float[][] classEmbeddings) {
+        if (classEmbeddings != null && classEmbeddings.length != o.numClasses()) {
+            throw new IllegalArgumentException(classEmbeddings.length + " class embeddings for " + o.numClasses()
+                    + " classes");
+        }
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(o.seed())
                 .updater(new Adam(o.learningRate()))
                 .weightDecay(o.weightDecay())
@@ -96,9 +110,18 @@ public final class LeNet {
                         .activation(Activation.RELU).build())
                 .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).name("pool2")
                         .kernelSize(2, 2).stride(2, 2).build())
-                .layer(new DenseLayer.Builder().name("fc1").nOut(o.hidden()).activation(Activation.RELU).build())
-                .layer(new DenseLayer.Builder().name("logits").nOut(o.numClasses())
-                        .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build())
+                .layer(new DenseLayer.Builder().name("fc1").nOut(o.hidden()).activation(Activation.RELU).build());
+        if (classEmbeddings == null) {
+            list.layer(new DenseLayer.Builder().name("logits").nOut(o.numClasses())
+                    .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build());
+        } else {
+            TextGuidedHead head = new TextGuidedHead(classEmbeddings);
+            head.setLayerName("logits");
+            list.layer(new DenseLayer.Builder().name("features").nOut(classEmbeddings[0].length)
+                            .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build())
+                    .layer(head);
+        }
+        MultiLayerConfiguration conf = list
                 .layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).name("softmax")
                         .activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(o.height(), o.width(), o.channels()))
