@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param layers the layers, in order
  * @param flipstormVersion FlipStorm version that wrote it
  * @param dl4jVersion DL4J version that wrote it
+ * @param textGuidance where a text-guided head's rows came from (null for a baseline)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelCard(
@@ -42,9 +43,29 @@ public record ModelCard(
         Training training,
         List<LayerInfo> layers,
         String flipstormVersion,
-        String dl4jVersion) {
+        String dl4jVersion,
+        TextGuidance textGuidance) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** A card without text guidance (a baseline head). */
+    public ModelCard(String modelId, String architecture, String variant, String dataset, List<String> classNames,
+                     List<Integer> inputShape, long parameterCount, String weightsSha256, double testAccuracy,
+                     int testImages, Training training, List<LayerInfo> layers, String flipstormVersion,
+                     String dl4jVersion) {
+        this(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, weightsSha256,
+                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, null);
+    }
+
+    /**
+     * Provenance of a text-guided head's initial rows.
+     *
+     * @param encoder sentence encoder id
+     * @param descriptionsSha256 hash of the class descriptions file
+     * @param meanPairwiseCosine mean cosine between the class rows (separation of the classes)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TextGuidance(String encoder, String descriptionsSha256, double meanPairwiseCosine) {}
 
     /** Checks the fields every reader relies on. */
     public ModelCard {
@@ -96,6 +117,6 @@ public record ModelCard(
     /** The same card with another hash (used when saving). */
     public ModelCard withWeightsSha256(String sha) {
         return new ModelCard(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, sha,
-                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion);
+                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, textGuidance);
     }
 }

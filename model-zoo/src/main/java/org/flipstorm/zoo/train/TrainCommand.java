@@ -15,19 +15,22 @@ import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.runtime.Versions;
 import org.flipstorm.zoo.store.ModelCard;
 import org.flipstorm.zoo.store.ModelStore;
-import org.nd4j.linalg.dataset.DataSet;
+import org.flipstorm.zoo.text.ClassDescriptions;
+import org.flipstorm.zoo.text.TextEmbeddings;
 
 /**
  * {@code train}: trains a zoo model and saves it with its model card.
  *
  * <pre>
  * train --arch lenet --dataset fashion-mnist [--data DIR] [--epochs 10] [--batch 128]
- *       [--lr 0.001] [--seed 42] [--model-id ID] --out model-zoo/models/NAME.zip
+ *       [--lr 0.001] [--seed 42] [--model-id ID] [--head baseline|text_guided]
+ *       [--descriptions FILE] [--embedding-cache DIR] --out model-zoo/models/NAME.zip
  * </pre>
  */
 public final class TrainCommand {
     private static final Set<String> OPTIONS =
-            Set.of("arch", "dataset", "data", "epochs", "batch", "lr", "seed", "out", "model-id", "train-limit");
+            Set.of("arch", "dataset", "data", "epochs", "batch", "lr", "seed", "out", "model-id", "train-limit", "head",
+                    "descriptions", "embedding-cache");
 
     private TrainCommand() {}
 
@@ -70,7 +73,24 @@ public final class TrainCommand {
         ImageSet test = dataset.load("test", dataDir);
         LeNet.Options opts = new LeNet.Options(train.channels(), train.height(), train.width(), train.numClasses(),
                 20, 50, 500, lr, 1e-4, seed);
-        MultiLayerNetwork net = LeNet.build(opts);
+        String head = args.get("head", "baseline");
+        ModelCard.TextGuidance guidance = null;
+        float[][] embeddings = null;
+        if (head.equals("text_guided")) {
+            ClassDescriptions descriptions = args.get("descriptions").isPresent()
+                    ? ClassDescriptions.read(Path.of(args.get("descriptions").get()))
+                    : ClassDescriptions.bundled(dataset.id());
+            descriptions.checkCovers(dataset.classNames(), 1);
+            embeddings = TextEmbeddings.embedCached(descriptions, dataset.classNames(),
+                    Path.of(args.get("embedding-cache", "target/embedding-cache")));
+            guidance = new ModelCard.TextGuidance(TextEmbeddings.ENCODER_ID, descriptions.sha256(),
+                    TextEmbeddings.meanPairwiseCosine(embeddings));
+            System.out.printf(Locale.ROOT, "class embeddings: %d x %d from %s, mean pairwise cosine %.4f%n",
+                    embeddings.length, embeddings[0].length, TextEmbeddings.ENCODER_ID, guidance.meanPairwiseCosine());
+        } else if (!head.equals("baseline")) {
+            throw new IllegalArgumentException("head '" + head + "' unknown; expected baseline or text_guided");
+        }
+        MultiLayerNetwork net = LeNet.build(opts, embeddings);
         System.out.printf(Locale.ROOT, "training %s on %s: %d train / %d test images, %d parameters, %d epochs,"
                         + " convolutions via %s%n", arch, dataset.id(), train.size(), test.size(), net.numParams(),
                 epochs, Dl4jRuntime.convolutionPath().id());
@@ -86,14 +106,15 @@ public final class TrainCommand {
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         double testAcc = Evaluation.accuracy(net, test, 1000);
-        String modelId = args.get("model-id", arch + "-" + shortName(dataset) + "-baseline");
-        ModelCard card = new ModelCard(modelId, arch, "baseline", dataset.id(), dataset.classNames(),
+        String modelId = args.get("model-id", arch + "-" + shortName(dataset) + "-"
+                + (guidance == null ? "baseline" : "text"));
+        ModelCard card = new ModelCard(modelId, arch, head, dataset.id(), dataset.classNames(),
                 List.of(train.channels(), train.height(), train.width()), net.numParams(), null, testAcc,
                 test.size(),
                 new ModelCard.Training(epochs, batch, "adam", lr, opts.weightDecay(), seed, train.size(),
                         trainSeconds, (double) epochs * train.size() / trainSeconds),
                 ModelStore.describeLayers(net, test.features(new int[] {0})), Versions.flipstorm(),
-                Versions.dl4j());
+                Versions.dl4j(), guidance);
         ModelCard written = ModelStore.save(net, card, out);
         System.out.printf(Locale.ROOT, "saved %s (test accuracy %.4f on %d images, weights sha256 %s) and %s%n",
                 out, testAcc, test.size(), written.weightsSha256(), ModelStore.cardPath(out));
