@@ -60,12 +60,14 @@ public final class Improvement {
         return new Intervals.Interval(Math.exp(log - z * se), Math.exp(log + z * se));
     }
 
-    /** Improvements of every layer present in both variants of an architecture, in layer order. */
+    /** Improvements of every layer (by name) present in both variants of an architecture, in layer order. */
     public static List<Row> compute(Path trialsDir, double confidence) {
         Map<String, long[]> counts = new LinkedHashMap<>();
         Map<String, Object[]> layers = new LinkedHashMap<>();
         LayerSummary.query(trialsDir, "sdc_by_variant.sql", rs -> {
-            String key = rs.getString("architecture") + "|" + rs.getInt("layer_index");
+            // Layers pair by name: a text-guided model may have an extra layer (its feature layer)
+            // that shifts the indices of the layers after it.
+            String key = rs.getString("architecture") + "|" + rs.getString("layer_name");
             layers.putIfAbsent(key, new Object[] {rs.getString("architecture"), rs.getInt("layer_index"),
                     rs.getString("layer_name")});
             long[] v = counts.computeIfAbsent(key, k -> new long[] {-1, -1, -1, -1});

@@ -9,4 +9,4 @@ SELECT
     count(*) FILTER (WHERE outcome = 'sdc')     AS sdc
 FROM ${trials}
 GROUP BY architecture, layer_index, layer_name, variant
-ORDER BY architecture, layer_index, variant
+ORDER BY architecture, layer_index, layer_name, variant
