@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,15 +20,13 @@ class AccuracyConfidenceTest {
     @Test
     void accuracyOfTheConfidentImagesAndOfTheirFaultyTrials() throws Exception {
         Path trials = Files.createDirectories(dir.resolve("trials"));
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE t AS SELECT * FROM (VALUES"
+        HandMadeParquet.write(trials,
+                "CREATE TABLE t AS SELECT * FROM (VALUES"
                     + " ('m', 0, 1, 1, 0.9::FLOAT, 1, 'l'), ('m', 0, 1, 1, 0.9::FLOAT, 2, 'l'),"
                     + " ('m', 1, 2, 3, 0.8::FLOAT, 3, 'l'), ('m', 1, 2, 3, 0.8::FLOAT, 3, 'l'),"
                     + " ('m', 2, 4, 4, 0.6::FLOAT, 4, 'l'), ('m', 2, 4, 4, 0.6::FLOAT, 0, 'l'),"
                     + " ('m', 3, 5, 5, 0.3::FLOAT, 5, 'l'), ('m', 3, 5, 5, 0.3::FLOAT, 9, 'l')"
                     + ") v(model_id, image_index, label, golden_top1, golden_confidence, faulty_top1, layer_name)");
-            st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
-        }
         List<AccuracyConfidence.Row> rows = AccuracyConfidence.compute(trials, List.of(0.0, 0.5, 0.85, 0.95));
         assertEquals(3, rows.size(), "no image reaches 0.95");
         AccuracyConfidence.Row all = rows.get(0);

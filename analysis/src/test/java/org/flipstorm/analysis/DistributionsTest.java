@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,15 +16,13 @@ class DistributionsTest {
     @Test
     void deltaQuantilesAndMarginBins() throws Exception {
         Path trials = Files.createDirectories(dir.resolve("trials"));
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            // Layer l: deltas 0, 1, ..., 10 and one NaN (left out). Images: margins 0.05 (twice, one
-            // image), 0.55, 1.0 for the baseline.
-            st.execute("CREATE TABLE t AS SELECT 'm' AS model_id, 'baseline' AS variant, 0 AS layer_index, 'l' AS layer_name,"
-                    + " i AS image_index, CASE WHEN i = 11 THEN 'NaN'::FLOAT ELSE i::FLOAT END AS delta_loss,"
-                    + " (CASE WHEN i % 4 = 0 THEN 0.05 WHEN i % 4 = 1 THEN 0.55 ELSE 1.0 END)::FLOAT AS golden_top2diff"
-                    + " FROM range(12) r(i)");
-            st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
-        }
+        // Layer l: deltas 0, 1, ..., 10 and one NaN (left out). Images: margins 0.05 (twice, one
+        // image), 0.55, 1.0 for the baseline.
+        HandMadeParquet.write(trials,
+            "CREATE TABLE t AS SELECT 'm' AS model_id, 'baseline' AS variant, 0 AS layer_index, 'l' AS layer_name,"
+                + " i AS image_index, CASE WHEN i = 11 THEN 'NaN'::FLOAT ELSE i::FLOAT END AS delta_loss,"
+                + " (CASE WHEN i % 4 = 0 THEN 0.05 WHEN i % 4 = 1 THEN 0.55 ELSE 1.0 END)::FLOAT AS golden_top2diff"
+                + " FROM range(12) r(i)");
         List<Distributions.DeltaRow> d = Distributions.deltaQuantiles(trials);
         assertEquals(1, d.size());
         assertEquals(11, d.get(0).finiteTrials());

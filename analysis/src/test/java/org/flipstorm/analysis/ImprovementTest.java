@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,19 +31,17 @@ class ImprovementTest {
     @Test
     void layersArePairedByArchitectureAndTheHeadlinesFollowTheStudy() throws Exception {
         Path trials = Files.createDirectories(dir.resolve("trials"));
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            // conv1: baseline 20/100 sdc, text-guided 10/100 -> 2.0; logits: 30/100 vs 5/100 -> 6.0.
-            // The text-guided model's extra 'features' layer shifts its logits to index 6: layers
-            // pair by name. A layer or an architecture with one variant only is left out.
-            st.execute("CREATE TABLE t AS SELECT architecture, model_id, variant, layer_index, layer_name,"
-                    + " CASE WHEN i < s THEN 'sdc' ELSE 'masked' END AS outcome FROM (VALUES"
-                    + " ('lenet', 'lenet-b', 'baseline', 0, 'conv1', 20), ('lenet', 'lenet-t', 'text_guided', 0, 'conv1', 10),"
-                    + " ('lenet', 'lenet-b', 'baseline', 5, 'logits', 30), ('lenet', 'lenet-t', 'text_guided', 6, 'logits', 5),"
-                    + " ('lenet', 'lenet-t', 'text_guided', 5, 'features', 7),"
-                    + " ('vgg', 'vgg-b', 'baseline', 0, 'c', 50)) v(architecture, model_id, variant, layer_index,"
-                    + " layer_name, s), range(100) r(i)");
-            st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
-        }
+        // conv1: baseline 20/100 sdc, text-guided 10/100 -> 2.0; logits: 30/100 vs 5/100 -> 6.0.
+        // The text-guided model's extra 'features' layer shifts its logits to index 6: layers
+        // pair by name. A layer or an architecture with one variant only is left out.
+        HandMadeParquet.write(trials,
+            "CREATE TABLE t AS SELECT architecture, model_id, variant, layer_index, layer_name,"
+                + " CASE WHEN i < s THEN 'sdc' ELSE 'masked' END AS outcome FROM (VALUES"
+                + " ('lenet', 'lenet-b', 'baseline', 0, 'conv1', 20), ('lenet', 'lenet-t', 'text_guided', 0, 'conv1', 10),"
+                + " ('lenet', 'lenet-b', 'baseline', 5, 'logits', 30), ('lenet', 'lenet-t', 'text_guided', 6, 'logits', 5),"
+                + " ('lenet', 'lenet-t', 'text_guided', 5, 'features', 7),"
+                + " ('vgg', 'vgg-b', 'baseline', 0, 'c', 50)) v(architecture, model_id, variant, layer_index,"
+                + " layer_name, s), range(100) r(i)");
         List<Improvement.Row> rows = Improvement.compute(trials, 0.99);
         assertEquals(2, rows.size());
         assertEquals("conv1", rows.get(0).layerName());

@@ -8,9 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,24 +27,22 @@ class LayerSummaryTest {
     static void writeParquet() throws Exception {
         Path trials = dir.resolve("camp").resolve("trials");
         Files.createDirectories(trials);
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE t AS SELECT * FROM (VALUES "
+        HandMadeParquet.write(trials,
+                "CREATE TABLE t AS SELECT * FROM (VALUES "
                     + "('c', 1::BIGINT, 'm', 0, 'conv1', 'masked', 0.5::FLOAT, 'fp32', 3),"
                     + "('c', 2::BIGINT, 'm', 0, 'conv1', 'sdc', 1.5::FLOAT, 'fp32', 30),"
                     + "('c', 3::BIGINT, 'm', 0, 'conv1', 'masked', 1.0::FLOAT, 'fp32', 3),"
                     + "('c', 4::BIGINT, 'm', 0, 'conv1', 'non_finite', 'NaN'::FLOAT, 'fp32', 30),"
                     + "('c', 5::BIGINT, 'm', 5, 'logits', 'sdc', 2.0::FLOAT, 'fp32', 30),"
                     + "('c', 6::BIGINT, 'm', 5, 'logits', 'sdc', 4.0::FLOAT, 'fp32', 31)"
-                    + ") v(campaign_id, trial_id, model_id, layer_index, layer_name, outcome, delta_loss, format, bit)");
-            st.execute("ALTER TABLE t ADD COLUMN image_index INTEGER DEFAULT 0");
-            st.execute("ALTER TABLE t ADD COLUMN label INTEGER DEFAULT 1");
-            st.execute("ALTER TABLE t ADD COLUMN golden_top1 INTEGER DEFAULT 1");
-            st.execute("ALTER TABLE t ADD COLUMN golden_confidence FLOAT DEFAULT 0.7");
-            st.execute("ALTER TABLE t ADD COLUMN faulty_top1 INTEGER DEFAULT 1");
-            st.execute("ALTER TABLE t ADD COLUMN variant VARCHAR DEFAULT 'baseline'");
-            st.execute("ALTER TABLE t ADD COLUMN golden_top2diff FLOAT DEFAULT 0.42");
-            st.execute("COPY t TO '" + trials + "' (FORMAT PARQUET, PARTITION_BY (model_id, layer_name))");
-        }
+                    + ") v(campaign_id, trial_id, model_id, layer_index, layer_name, outcome, delta_loss, format, bit)",
+                "ALTER TABLE t ADD COLUMN image_index INTEGER DEFAULT 0",
+                "ALTER TABLE t ADD COLUMN label INTEGER DEFAULT 1",
+                "ALTER TABLE t ADD COLUMN golden_top1 INTEGER DEFAULT 1",
+                "ALTER TABLE t ADD COLUMN golden_confidence FLOAT DEFAULT 0.7",
+                "ALTER TABLE t ADD COLUMN faulty_top1 INTEGER DEFAULT 1",
+                "ALTER TABLE t ADD COLUMN variant VARCHAR DEFAULT 'baseline'",
+                "ALTER TABLE t ADD COLUMN golden_top2diff FLOAT DEFAULT 0.42");
     }
 
     @Test
