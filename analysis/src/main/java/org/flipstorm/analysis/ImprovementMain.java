@@ -30,19 +30,10 @@ public final class ImprovementMain {
     /** Runs the command and returns its exit status. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         try {
-            Path dir = null;
-            Path csv = null;
-            double confidence = 0.99;
-            for (int i = 0; i < argv.length; i++) {
-                switch (argv[i]) {
-                    case "--csv" -> csv = Path.of(argv[++i]);
-                    case "--confidence" -> confidence = Double.parseDouble(argv[++i]);
-                    default -> dir = Path.of(argv[i]);
-                }
-            }
-            if (dir == null) {
-                throw new IllegalArgumentException("usage: improvement DIR [--confidence 0.99] [--csv FILE]");
-            }
+            DirArgs args = DirArgs.parse(argv, "improvement", 0.99);
+            Path dir = args.dir();
+            Path csv = args.csv();
+            double confidence = args.confidence();
             Path trials = LayerSummary.trialsDir(dir);
             if (!Files.isDirectory(trials)) {
                 throw new IllegalArgumentException("trial directory " + trials + " does not exist");
@@ -75,7 +66,7 @@ public final class ImprovementMain {
             Files.write(target, lines);
             out.println("wrote " + target);
             return 0;
-        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+        } catch (IllegalArgumentException e) {
             err.println("improvement: " + e.getMessage());
             return 2;
         } catch (IOException | IllegalStateException e) {

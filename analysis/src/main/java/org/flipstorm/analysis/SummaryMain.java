@@ -29,25 +29,10 @@ public final class SummaryMain {
     /** Runs the command and returns its exit status. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         try {
-            Path dir = null;
-            Path csv = null;
-            double confidence = 0.95;
-            for (int i = 0; i < argv.length; i++) {
-                switch (argv[i]) {
-                    case "--csv" -> csv = Path.of(value(argv, ++i, "--csv"));
-                    case "--confidence" -> confidence = parseConfidence(value(argv, ++i, "--confidence"));
-                    default -> {
-                        if (argv[i].startsWith("--") || dir != null) {
-                            throw new IllegalArgumentException("unexpected argument '" + argv[i]
-                                    + "'; usage: summary DIR [--csv FILE] [--confidence 0.95]");
-                        }
-                        dir = Path.of(argv[i]);
-                    }
-                }
-            }
-            if (dir == null) {
-                throw new IllegalArgumentException("usage: summary DIR [--csv FILE] [--confidence 0.95]");
-            }
+            DirArgs args = DirArgs.parse(argv, "summary", 0.95);
+            Path dir = args.dir();
+            Path csv = args.csv();
+            double confidence = args.confidence();
             List<LayerSummary.Row> rows = LayerSummary.compute(LayerSummary.trialsDir(dir), confidence);
             print(rows, confidence, out);
             Path target = csv != null ? csv : dir.resolve("layer_summary.csv");
@@ -72,20 +57,7 @@ public final class SummaryMain {
         }
     }
 
-    private static String value(String[] argv, int i, String opt) {
-        if (i >= argv.length) {
-            throw new IllegalArgumentException("option " + opt + " needs a value");
-        }
-        return argv[i];
-    }
 
-    private static double parseConfidence(String v) {
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--confidence must be a number such as 0.95, got '" + v + "'", e);
-        }
-    }
 
     /** Prints the table in fixed-width columns. */
     static void print(List<LayerSummary.Row> rows, double confidence, PrintStream out) {

@@ -4,8 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.api.Model;
 import org.flipstorm.zoo.nets.LeNet;
 import org.flipstorm.zoo.nets.ResNetCifar;
 import org.flipstorm.zoo.store.ModelCard;
@@ -21,26 +20,23 @@ final class Fixtures {
 
     /** Saves a narrow LeNet with seeded weights (untrained) and its card into {@code dir}. */
     static Path saveTinyModel(Path dir) throws IOException {
-        MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11));
-        ModelCard card = new ModelCard("tiny-lenet", "lenet", "baseline", "fashion-mnist",
-                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), List.of(1, 28, 28), net.numParams(), null,
-                Double.NaN, 0, null,
-                ModelStore.describeLayers(net, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 28, 28)),
-                "test", "test");
-        Path zip = dir.resolve("tiny-lenet.zip");
-        ModelStore.save(net, card, zip);
-        return zip;
+        return save(LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11)), "tiny-lenet", "lenet", dir);
     }
 
     /** Saves a ResNet-8 graph (one block per stage, seeded weights, untrained) for 28x28x1 input into {@code dir}. */
     static Path saveTinyResNet(Path dir) throws IOException {
-        ComputationGraph net = ResNetCifar.build(new ResNetCifar.Options(1, 28, 28, 1, 10, 0.1, 0, 5));
-        ModelCard card = new ModelCard("tiny-resnet", "resnet8", "baseline", "fashion-mnist",
+        return save(ResNetCifar.build(new ResNetCifar.Options(1, 28, 28, 1, 10, 0.1, 0, 5)), "tiny-resnet", "resnet8",
+                dir);
+    }
+
+    /** Saves an untrained 28x28x1, 10-class network as {@code dir/ID.zip} with a card. */
+    private static Path save(Model net, String id, String architecture, Path dir) throws IOException {
+        ModelCard card = new ModelCard(id, architecture, "baseline", "fashion-mnist",
                 List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), List.of(1, 28, 28), net.numParams(), null,
                 Double.NaN, 0, null,
                 ModelStore.describeLayers(net, Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 28, 28)),
                 "test", "test");
-        Path zip = dir.resolve("tiny-resnet.zip");
+        Path zip = dir.resolve(id + ".zip");
         ModelStore.save(net, card, zip);
         return zip;
     }
