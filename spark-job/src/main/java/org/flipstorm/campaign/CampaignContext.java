@@ -7,6 +7,7 @@ import org.flipstorm.inject.FaultOp;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.NumberFormat;
 import org.flipstorm.inject.RangeDetector;
+import org.flipstorm.zoo.data.Normalization;
 
 /**
  * What every task of a campaign needs to know, shipped once with the task closure.
@@ -24,11 +25,12 @@ import org.flipstorm.inject.RangeDetector;
  * @param rangeDetector whether faulty values are clamped to the profiled range
  * @param weightFaults whether the faults hit weights (neuron index = weight index) instead of outputs
  * @param maxBatch most rows per suffix batch
+ * @param inputNormalization the model card's input normalisation (null: [0, 1] pixels)
  */
 public record CampaignContext(String campaignId, String modelId, String architecture, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
                               String format, String faultModel, boolean rangeDetector, boolean weightFaults,
-                              int maxBatch)
+                              int maxBatch, Normalization inputNormalization)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 

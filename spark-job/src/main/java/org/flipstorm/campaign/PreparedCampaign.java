@@ -47,7 +47,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         }
         InjectableNetwork stack = InjectableNetwork.of(model.network());
         long[] neurons = new long[stack.size()];
-        GoldenPass one = stack.golden(images.features(new int[] {0}));
+        GoldenPass one = stack.golden(images.features(new int[] {0}, model.card().inputNormalization()));
         float[] maxAbs = new float[stack.size()];
         java.util.Arrays.fill(maxAbs, Float.NaN);
         for (int k = 0; k < neurons.length; k++) {
@@ -71,7 +71,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().architecture(),
                 model.card().variant(),
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
-                spec.rangeDetector(), spec.weightFaults(), spec.maxBatch());
+                spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), model.card().inputNormalization());
         return new PreparedCampaign(spec, model.card(), layers, ctx);
     }
 

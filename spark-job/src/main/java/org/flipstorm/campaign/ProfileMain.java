@@ -32,7 +32,7 @@ public final class ProfileMain {
             ModelStore.LoadedModel m = ModelStore.load(model);
             String split = a.get("split", "train");
             ImageSet data = Datasets.load(a.get("dataset", m.card().dataset()), split, a.get("data").map(Path::of));
-            RangeProfile p = RangeProfile.profile(InjectableNetwork.of(m.network()), data,
+            RangeProfile p = RangeProfile.profile(InjectableNetwork.of(m.network()), data, m.card().inputNormalization(),
                     Math.min(a.getInt("images", 2000), data.size()), a.getInt("batch", 100), m.card().modelId(),
                     m.card().weightsSha256());
             Path out = RangeProfile.pathFor(model);

@@ -39,7 +39,7 @@ final class ShardRunner {
 
     /** Weight faults: each trial corrupts one weight and classifies its image, re-run from the layer. */
     private static List<Row> runWeights(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine) {
-        GoldenPass golden = engine.golden(data.features(shard.imageIndices()));
+        GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()));
         Map<Integer, Integer> rowOfImage = rowOfImage(shard);
         WeightFaults weights = new WeightFaults(engine);
         Map<Integer, GoldenPass> onePass = new HashMap<>();
@@ -61,7 +61,7 @@ final class ShardRunner {
 
     /** Activation faults: one clean pass of the shard's images, then each layer's faults batched. */
     private static List<Row> runActivations(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine) {
-        GoldenPass golden = engine.golden(data.features(shard.imageIndices()));
+        GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()));
         Map<Integer, Integer> rowOfImage = rowOfImage(shard);
         Map<Integer, List<Trial>> byLayer = new TreeMap<>();
         for (Trial t : shard.trials()) {

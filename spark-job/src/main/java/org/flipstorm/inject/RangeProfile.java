@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.flipstorm.zoo.data.ImageSet;
+import org.flipstorm.zoo.data.Normalization;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -57,9 +58,12 @@ public record RangeProfile(String modelId, String weightsSha256, String dataset,
         return sites.get(index).maxAbs();
     }
 
-    /** Profiles the first {@code count} images of {@code data} in batches of {@code batch}. */
-    public static RangeProfile profile(InjectableNetwork net, ImageSet data, int count, int batch, String modelId,
-                                       String weightsSha256) {
+    /**
+     * Profiles the first {@code count} images of {@code data} in batches of {@code batch}, inputs
+     * normalised by {@code norm} (the model card's; null for [0, 1] pixels).
+     */
+    public static RangeProfile profile(InjectableNetwork net, ImageSet data, Normalization norm, int count, int batch,
+                                       String modelId, String weightsSha256) {
         if (count < 1 || count > data.size()) {
             throw new IllegalArgumentException("cannot profile " + count + " images of a set of " + data.size());
         }
@@ -70,7 +74,7 @@ public record RangeProfile(String modelId, String weightsSha256, String dataset,
         java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
         for (int start = 0; start < count; start += batch) {
             int[] idx = java.util.stream.IntStream.range(start, Math.min(count, start + batch)).toArray();
-            GoldenPass g = net.golden(data.features(idx));
+            GoldenPass g = net.golden(data.features(idx, norm));
             for (int s = 0; s < n; s++) {
                 INDArray a = g.activations()[s];
                 min[s] = Math.min(min[s], a.minNumber().floatValue());

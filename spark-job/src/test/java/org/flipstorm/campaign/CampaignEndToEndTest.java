@@ -121,7 +121,7 @@ class CampaignEndToEndTest {
         Path zip = Fixtures.saveTinyModel(dir.resolve("int8-model"));
         ModelStore.LoadedModel m = ModelStore.load(zip);
         ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Fixtures.SLICE));
-        RangeProfile ranges = RangeProfile.profile(InjectableNetwork.of(m.network()), slice, 100, 50,
+        RangeProfile ranges = RangeProfile.profile(InjectableNetwork.of(m.network()), slice, null, 100, 50,
                 m.card().modelId(), m.card().weightsSha256());
         ranges.write(RangeProfile.pathFor(zip));
         Path output = dir.resolve("run-int8");

@@ -21,7 +21,8 @@ import javax.imageio.ImageIO;
  *       {@code test_batch.bin}, each record one label byte and 3,072 pixel bytes (R, G, B planes
  *       of 32x32), in the directory or its {@code cifar-10-batches-bin/} subdirectory;
  *   <li>a class-folder tree {@code <split>/<class>/*.png|jpg} read with ImageIO, classes named as
- *       below (files sorted by name within a class, classes in label order).
+ *       below, taken round robin over the classes in label order (files by name within a class),
+ *       so every prefix of the set is balanced across classes.
  * </ul>
  * The binary layout wins when both are present.
  */
@@ -106,13 +107,19 @@ public final class Cifar10 {
                 }
             }
         }
-        // Class order, then file name: the order is fixed whatever order the file system lists.
+        // Round robin over the classes (file-name order within a class): the order is fixed whatever
+        // order the file system lists, and every prefix (a slice, --train-limit) is class-balanced.
+        int[] rank = new int[files.size()];
+        int[] seen = new int[CLASSES.size()];
+        for (int i = 0; i < rank.length; i++) {
+            rank[i] = seen[labels.get(i)]++;
+        }
         Integer[] order = new Integer[files.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> labels.get(a) != labels.get(b).intValue()
-                ? Integer.compare(labels.get(a), labels.get(b)) : files.get(a).compareTo(files.get(b)));
+        java.util.Arrays.sort(order, (a, b) -> rank[a] != rank[b] ? Integer.compare(rank[a], rank[b])
+                : Integer.compare(labels.get(a), labels.get(b)));
         byte[] pixels = new byte[files.size() * (RECORD - 1)];
         int[] y = new int[files.size()];
         for (int k = 0; k < order.length; k++) {

@@ -18,6 +18,19 @@ public final class Datasets {
         return ids;
     }
 
+    /** Class names of dataset {@code id}, in label order. */
+    public static List<String> classNames(String id) {
+        if (id.equalsIgnoreCase(Cifar10.ID)) {
+            return Cifar10.CLASSES;
+        }
+        for (IdxDataset d : IdxDataset.values()) {
+            if (d.id().equalsIgnoreCase(id)) {
+                return d.classNames();
+            }
+        }
+        throw new IllegalArgumentException("unknown dataset '" + id + "'; expected one of " + ids());
+    }
+
     /** Loads split {@code split} of dataset {@code id}, searching {@code dir} first. */
     public static ImageSet load(String id, String split, Optional<Path> dir) throws IOException, DatasetNotFoundException {
         if (id.equalsIgnoreCase(Cifar10.ID)) {

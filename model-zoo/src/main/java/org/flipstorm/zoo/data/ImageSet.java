@@ -55,6 +55,27 @@ public record ImageSet(
 
     /** Images {@code indices} as a float NCHW array scaled to [0, 1]. */
     public INDArray features(int[] indices) {
+        return features(indices, null);
+    }
+
+    /**
+     * Images {@code indices} as a float NCHW array scaled to [0, 1] and then, if {@code norm} is
+     * not null, normalised per channel.
+     */
+    public INDArray features(int[] indices, Normalization norm) {
+        return features(indices, norm, Augmentation.NONE, 0, 0);
+    }
+
+    /**
+     * Images {@code indices} augmented for (seed, epoch) and normalised ({@code norm} may be null).
+     *
+     * @throws IllegalArgumentException if {@code norm} has another channel count than the images
+     */
+    public INDArray features(int[] indices, Normalization norm, Augmentation aug, long seed, int epoch) {
+        if (norm != null && norm.channels() != channels) {
+            throw new IllegalArgumentException("normalisation has " + norm.channels() + " channels, images of "
+                    + name + " have " + channels);
+        }
         int len = imageLength();
         float[] out = new float[indices.length * len];
         for (int n = 0; n < indices.length; n++) {
@@ -63,13 +84,9 @@ public record ImageSet(
                 throw new IndexOutOfBoundsException(
                         "image index " + idx + " outside 0.." + (size() - 1) + " of " + name + "/" + split);
             }
-            int base = idx * len;
-            for (int i = 0; i < len; i++) {
-                out[n * len + i] = (pixels[base + i] & 0xFF) / 255f;
-            }
+            aug.apply(this, idx, seed, epoch, norm, out, n * len);
         }
-        return Nd4j.create(out, new long[] {indices.length, channels, height, width}, 'c')
-                .castTo(DataType.FLOAT);
+        return Nd4j.create(out, new long[] {indices.length, channels, height, width}, 'c');
     }
 
     /** One-hot labels of {@code indices}, shape [n, numClasses]. */

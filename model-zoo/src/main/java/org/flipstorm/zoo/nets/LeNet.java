@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.flipstorm.zoo.nets.head.TextGuidedHead;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -89,14 +90,30 @@ public final class LeNet {
      * -> {@link TextGuidedHead} named {@code logits}. Otherwise {@code logits} is a dense layer.
      */
     public static MultiLayerNetwork build(Options o, float[][] classEmbeddings) {
+        return build(o, classEmbeddings, new Adam(o.learningRate()), o.weightDecay(), 0);
+    }
+
+    /**
+     * LeNet with the classic sizes for the input and head of {@code spec}, trained with its
+     * updater and L2 penalty.
+     */
+    public static MultiLayerNetwork build(NetSpec spec) {
+        Options o = new Options(spec.channels(), spec.height(), spec.width(), spec.numClasses(), 20, 50, 500, 1e-3, 0,
+                spec.seed());
+        return build(o, spec.classEmbeddings(), spec.updater(), 0, spec.l2());
+    }
+
+    private static MultiLayerNetwork build(Options o, float[][] classEmbeddings, IUpdater updater, double weightDecay,
+                                           double l2) {
         if (classEmbeddings != null && classEmbeddings.length != o.numClasses()) {
             throw new IllegalArgumentException(classEmbeddings.length + " class embeddings for " + o.numClasses()
                     + " classes");
         }
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(o.seed())
-                .updater(new Adam(o.learningRate()))
-                .weightDecay(o.weightDecay())
+                .updater(updater)
+                .weightDecay(weightDecay)
+                .l2(l2)
                 .weightInit(WeightInit.RELU)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
                 .inferenceWorkspaceMode(WorkspaceMode.ENABLED)

@@ -1,24 +1,15 @@
 package org.flipstorm.zoo.nets;
 
-import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * ResNet for CIFAR-scale input (He et al., CVPR 2016, section 4.2): a 3x3 stem with 16 filters,
@@ -32,6 +23,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 public final class ResNetCifar {
     /** Architecture id of ResNet-20 in model cards. */
     public static final String RESNET20 = "resnet20";
+    /** Architecture id of ResNet-18 in model cards. */
+    public static final String RESNET18 = "resnet18";
 
     private ResNetCifar() {}
 
@@ -69,37 +62,46 @@ public final class ResNetCifar {
         }
     }
 
-    /** Builds and initialises the graph. */
+    /** Builds and initialises the graph (baseline head, SGD with Nesterov momentum). */
     public static ComputationGraph build(Options o) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(o.seed())
-                .updater(new Nesterovs(o.learningRate(), 0.9))
-                .weightDecay(o.weightDecay())
-                .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Truncate)
-                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .cacheMode(CacheMode.DEVICE)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(o.height(), o.width(), o.channels()));
+        NetSpec spec = new NetSpec(o.channels(), o.height(), o.width(), o.numClasses(), null,
+                new Nesterovs(o.learningRate(), 0.9), o.weightDecay(), o.seed());
+        return build(spec, 16, new int[] {16, 32, 64}, o.blocksPerStage());
+    }
 
-        String prev = convBnRelu(g, "stem", "input", 16, 1);
-        int width = 16;
-        for (int stage = 1; stage <= 3; stage++) {
-            int filters = 16 << (stage - 1);
-            for (int b = 1; b <= o.blocksPerStage(); b++) {
+    /** ResNet-20 (n = 3, widths 16/32/64) with the head and training settings of {@code spec}. */
+    public static ComputationGraph resnet20(NetSpec spec) {
+        return build(spec, 16, new int[] {16, 32, 64}, 3);
+    }
+
+    /**
+     * ResNet-18 for CIFAR (the common adaptation of He et al.'s ImageNet network: a 3x3 stride-1
+     * stem of 64 filters and no max pooling, then four stages of two basic blocks with 64, 128, 256
+     * and 512 filters, stride 2 at the start of stages 2-4); 11.17 M trainable parameters for 10
+     * classes.
+     */
+    public static ComputationGraph resnet18(NetSpec spec) {
+        return build(spec, 64, new int[] {64, 128, 256, 512}, 2);
+    }
+
+    private static ComputationGraph build(NetSpec spec, int stemFilters, int[] widths, int blocksPerStage) {
+        if (spec.height() < 8 || spec.width() < 8) {
+            throw new IllegalArgumentException("input " + spec.height() + "x" + spec.width()
+                    + " too small for a CIFAR ResNet; expected at least 8x8");
+        }
+        ComputationGraphConfiguration.GraphBuilder g = spec.graphBuilder();
+        String prev = convBnRelu(g, "stem", "input", stemFilters, 1);
+        int width = stemFilters;
+        for (int stage = 1; stage <= widths.length; stage++) {
+            int filters = widths[stage - 1];
+            for (int b = 1; b <= blocksPerStage; b++) {
                 int stride = (stage > 1 && b == 1) ? 2 : 1;
                 prev = basicBlock(g, "s" + stage + "b" + b, prev, width, filters, stride);
                 width = filters;
             }
         }
-        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev)
-                .addLayer("logits", new DenseLayer.Builder().nOut(o.numClasses()).activation(Activation.IDENTITY)
-                        .weightInit(WeightInit.XAVIER).build(), "pool")
-                .addLayer("softmax", new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX).build(), "logits")
-                .setOutputs("softmax");
+        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), prev);
+        Heads.attach(g, "pool", spec);
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         return net;

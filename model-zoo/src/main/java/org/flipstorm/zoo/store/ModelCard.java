@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.flipstorm.zoo.data.Normalization;
 
 /**
  * What a trained model is, as JSON beside its zip: provenance for every campaign that uses it.
@@ -27,6 +28,10 @@ import java.util.Objects;
  * @param flipstormVersion FlipStorm version that wrote it
  * @param dl4jVersion DL4J version that wrote it
  * @param textGuidance where a text-guided head's rows came from (null for a baseline)
+ * @param inputNormalization per-channel normalisation applied to [0, 1] pixels before the network
+ *     (null: the network takes [0, 1] pixels as they are)
+ * @param meanGoldenTop2Diff mean over the test images of (p1 - p2) x 100, the clean margin between
+ *     the two highest softmax probabilities (null if not measured)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelCard(
@@ -44,7 +49,9 @@ public record ModelCard(
         List<LayerInfo> layers,
         String flipstormVersion,
         String dl4jVersion,
-        TextGuidance textGuidance) {
+        TextGuidance textGuidance,
+        Normalization inputNormalization,
+        Double meanGoldenTop2Diff) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -54,7 +61,7 @@ public record ModelCard(
                      int testImages, Training training, List<LayerInfo> layers, String flipstormVersion,
                      String dl4jVersion) {
         this(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, weightsSha256,
-                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, null);
+                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, null, null, null);
     }
 
     /**
@@ -88,10 +95,23 @@ public record ModelCard(
      * @param trainImages images per epoch
      * @param trainSeconds wall time of training
      * @param imagesPerSecond training throughput
+     * @param momentum optimizer momentum (0 if none)
+     * @param schedule learning-rate schedule, e.g. {@code warmup 1 epoch + cosine}
+     * @param augmentation training augmentation, e.g. {@code pad 4 crop + flip}
+     * @param plannedEpochs epochs the schedule was laid out for ({@code epochs} is fewer if a time
+     *     budget stopped the run)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Training(int epochs, int batchSize, String optimizer, double learningRate, double weightDecay,
-                           long seed, int trainImages, double trainSeconds, double imagesPerSecond) {}
+                           long seed, int trainImages, double trainSeconds, double imagesPerSecond,
+                           double momentum, String schedule, String augmentation, int plannedEpochs) {
+        /** Settings of a constant-rate run without momentum or augmentation, all epochs run. */
+        public Training(int epochs, int batchSize, String optimizer, double learningRate, double weightDecay,
+                        long seed, int trainImages, double trainSeconds, double imagesPerSecond) {
+            this(epochs, batchSize, optimizer, learningRate, weightDecay, seed, trainImages, trainSeconds,
+                    imagesPerSecond, 0, "constant", "none", epochs);
+        }
+    }
 
     /**
      * One layer of the network.
@@ -117,6 +137,7 @@ public record ModelCard(
     /** The same card with another hash (used when saving). */
     public ModelCard withWeightsSha256(String sha) {
         return new ModelCard(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, sha,
-                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, textGuidance);
+                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, textGuidance,
+                inputNormalization, meanGoldenTop2Diff);
     }
 }

@@ -1,36 +1,56 @@
 package org.flipstorm.zoo.train;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.cli.Args;
-import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.Augmentation;
+import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
+import org.flipstorm.zoo.data.Normalization;
+import org.flipstorm.zoo.nets.Architectures;
 import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.NetSpec;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.runtime.Versions;
 import org.flipstorm.zoo.store.ModelCard;
 import org.flipstorm.zoo.store.ModelStore;
 import org.flipstorm.zoo.text.ClassDescriptions;
 import org.flipstorm.zoo.text.TextEmbeddings;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * {@code train}: trains a zoo model and saves it with its model card.
+ * {@code train}: trains a zoo model, checkpointing every epoch, and saves it with its model card.
  *
  * <pre>
- * train --arch lenet --dataset fashion-mnist [--data DIR] [--epochs 10] [--batch 128]
- *       [--lr 0.001] [--seed 42] [--model-id ID] [--head baseline|text_guided]
- *       [--descriptions FILE] [--embedding-cache DIR] --out model-zoo/models/NAME.zip
+ * train --arch ARCH --dataset ID [--data DIR] --out model-zoo/models/NAME.zip
+ *       [--head baseline|text_guided] [--descriptions FILE] [--embedding-cache DIR]
+ *       [--epochs N] [--batch 128] [--optimizer sgd|adam] [--lr R] [--momentum 0.9]
+ *       [--weight-decay 5e-4] [--schedule cosine|constant] [--warmup-epochs 1]
+ *       [--augment crop-flip|none] [--normalize true|false] [--seed 42] [--model-id ID]
+ *       [--train-limit N] [--test-limit N] [--time-budget 2h] [--checkpoint-dir DIR] [--resume]
  * </pre>
+ *
+ * <p>The recipe is the same for both heads. Defaults: for LeNet the recipe of the committed
+ * Fashion-MNIST models (Adam 1e-3, constant rate, no augmentation, [0, 1] inputs); for every other
+ * architecture SGD with Nesterov momentum 0.9, rate 0.1, L2 5e-4, one warm-up epoch then cosine
+ * decay to 0, pad-4 crop and flip, and per-channel normalisation from the training split.
  */
 public final class TrainCommand {
-    private static final Set<String> OPTIONS =
-            Set.of("arch", "dataset", "data", "epochs", "batch", "lr", "seed", "out", "model-id", "train-limit", "head",
-                    "descriptions", "embedding-cache");
+    static final Set<String> OPTIONS = Set.of("arch", "dataset", "data", "epochs", "batch", "lr", "seed",
+            "out", "model-id", "train-limit", "test-limit", "head", "descriptions", "embedding-cache", "optimizer",
+            "momentum", "weight-decay", "schedule", "warmup-epochs", "augment", "normalize", "time-budget",
+            "checkpoint-dir", "resume!");
 
     private TrainCommand() {}
 
@@ -42,46 +62,71 @@ public final class TrainCommand {
         } catch (IllegalArgumentException | ZooException e) {
             System.err.println("train: " + e.getMessage());
             System.exit(2);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.err.println("train: I/O error: " + e.getMessage());
             System.exit(1);
         }
     }
 
-    static void run(Args args) throws java.io.IOException, ZooException {
+    static void run(Args args) throws IOException, ZooException {
         String arch = args.get("arch", LeNet.ARCHITECTURE);
-        if (!arch.equals(LeNet.ARCHITECTURE)) {
-            throw new IllegalArgumentException("architecture '" + arch + "' unknown; expected one of [lenet]");
+        if (!Architectures.ids().contains(arch)) {
+            throw new IllegalArgumentException("architecture '" + arch + "' unknown; expected one of "
+                    + Architectures.ids());
         }
-        IdxDataset dataset = IdxDataset.byId(args.get("dataset", IdxDataset.FASHION_MNIST.id()));
+        boolean lenet = arch.equals(LeNet.ARCHITECTURE);
+        String datasetId = args.get("dataset", lenet ? "fashion-mnist" : "cifar10");
+        List<String> classNames = Datasets.classNames(datasetId);
         Optional<Path> dataDir = args.get("data").map(Path::of);
         Path out = Path.of(args.get("out").orElseThrow(() -> new IllegalArgumentException(
-                "option --out is required: where to write the model zip, e.g. model-zoo/models/lenet.zip")));
-        int epochs = args.getInt("epochs", 10);
+                "option --out is required: where to write the model zip, e.g. model-zoo/models/resnet20.zip")));
+        int epochs = args.getInt("epochs", lenet ? 10 : 30);
         int batch = args.getInt("batch", 128);
-        double lr = args.getDouble("lr", 1e-3);
+        String optimizer = args.get("optimizer", lenet ? "adam" : "sgd");
+        double lr = args.getDouble("lr", optimizer.equals("adam") ? 1e-3 : 0.1);
+        double momentum = args.getDouble("momentum", optimizer.equals("sgd") ? 0.9 : 0);
+        double weightDecay = args.getDouble("weight-decay", lenet ? 1e-4 : 5e-4);
+        String scheduleName = args.get("schedule", lenet ? "constant" : "cosine");
+        int warmupEpochs = args.getInt("warmup-epochs", scheduleName.equals("cosine") ? 1 : 0);
+        String augmentName = args.get("augment", lenet ? "none" : "crop-flip");
+        boolean normalize = parseBoolean("normalize", args.get("normalize", lenet ? "false" : "true"));
         long seed = args.getInt("seed", 42);
+        double budgetSeconds = args.get("time-budget").map(TrainCommand::parseDuration).orElse(Double.POSITIVE_INFINITY);
         if (epochs < 1 || batch < 1) {
             throw new IllegalArgumentException("--epochs " + epochs + " and --batch " + batch + " must be >= 1");
         }
+        if (warmupEpochs < 0 || warmupEpochs >= epochs && scheduleName.equals("cosine")) {
+            throw new IllegalArgumentException("--warmup-epochs " + warmupEpochs + " must be >= 0 and < --epochs "
+                    + epochs);
+        }
+        Augmentation augmentation = switch (augmentName) {
+            case "none" -> Augmentation.NONE;
+            case "crop-flip" -> Augmentation.CIFAR;
+            default -> throw new IllegalArgumentException("--augment '" + augmentName
+                    + "' unknown; expected crop-flip or none");
+        };
 
-        ImageSet train = dataset.load("train", dataDir);
+        ImageSet train = Datasets.load(datasetId, "train", dataDir);
         int limit = args.getInt("train-limit", train.size());
         if (limit < train.size()) {
             train = train.head(limit);
         }
-        ImageSet test = dataset.load("test", dataDir);
-        LeNet.Options opts = new LeNet.Options(train.channels(), train.height(), train.width(), train.numClasses(),
-                20, 50, 500, lr, 1e-4, seed);
+        ImageSet test = Datasets.load(datasetId, "test", dataDir);
+        int testLimit = args.getInt("test-limit", test.size());
+        if (testLimit < test.size()) {
+            test = test.head(testLimit);
+        }
+        Normalization norm = normalize ? Normalization.of(train) : null;
+
         String head = args.get("head", "baseline");
         ModelCard.TextGuidance guidance = null;
         float[][] embeddings = null;
         if (head.equals("text_guided")) {
             ClassDescriptions descriptions = args.get("descriptions").isPresent()
                     ? ClassDescriptions.read(Path.of(args.get("descriptions").get()))
-                    : ClassDescriptions.bundled(dataset.id());
-            descriptions.checkCovers(dataset.classNames(), 1);
-            embeddings = TextEmbeddings.embedCached(descriptions, dataset.classNames(),
+                    : ClassDescriptions.bundled(datasetId);
+            descriptions.checkCovers(classNames, 1);
+            embeddings = TextEmbeddings.embedCached(descriptions, classNames,
                     Path.of(args.get("embedding-cache", "target/embedding-cache")));
             guidance = new ModelCard.TextGuidance(TextEmbeddings.ENCODER_ID, descriptions.sha256(),
                     TextEmbeddings.meanPairwiseCosine(embeddings));
@@ -90,37 +135,138 @@ public final class TrainCommand {
         } else if (!head.equals("baseline")) {
             throw new IllegalArgumentException("head '" + head + "' unknown; expected baseline or text_guided");
         }
-        MultiLayerNetwork net = LeNet.build(opts, embeddings);
-        System.out.printf(Locale.ROOT, "training %s on %s: %d train / %d test images, %d parameters, %d epochs,"
-                        + " convolutions via %s%n", arch, dataset.id(), train.size(), test.size(), net.numParams(),
-                epochs, Dl4jRuntime.convolutionPath().id());
 
-        long t0 = System.nanoTime();
-        Trainer trainer = new Trainer(net, train, batch, seed);
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            Trainer.EpochStats s = trainer.epoch();
-            double testAcc = Evaluation.accuracy(net, test, 1000);
-            System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  train-acc %.4f  test-acc %.4f  %.0f img/s"
-                            + "  %.1f s%n", epoch, epochs, s.meanLoss(), s.accuracy(), testAcc, s.imagesPerSecond(),
-                    s.seconds());
+        int batchesPerEpoch = (train.size() + batch - 1) / batch;
+        ISchedule schedule = switch (scheduleName) {
+            case "cosine" -> new WarmupCosineSchedule(lr, warmupEpochs * batchesPerEpoch, epochs * batchesPerEpoch);
+            case "constant" -> null;
+            default -> throw new IllegalArgumentException("--schedule '" + scheduleName
+                    + "' unknown; expected cosine or constant");
+        };
+        IUpdater updater = switch (optimizer) {
+            case "sgd" -> schedule == null ? new Nesterovs(lr, momentum) : new Nesterovs(schedule, momentum);
+            case "adam" -> schedule == null ? new Adam(lr) : new Adam(schedule);
+            default -> throw new IllegalArgumentException("--optimizer '" + optimizer + "' unknown; expected sgd or adam");
+        };
+        String scheduleText = schedule == null ? "constant" : "warm-up " + warmupEpochs + " epoch(s) + cosine to 0";
+        String augmentText = augmentation.isNone() ? "none" : "pad-4 random crop + horizontal flip";
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("arch", arch);
+        settings.put("head", head);
+        settings.put("dataset", datasetId);
+        settings.put("train_images", Integer.toString(train.size()));
+        settings.put("epochs", Integer.toString(epochs));
+        settings.put("batch", Integer.toString(batch));
+        settings.put("optimizer", optimizer);
+        settings.put("lr", Double.toString(lr));
+        settings.put("momentum", Double.toString(momentum));
+        settings.put("weight_decay", Double.toString(weightDecay));
+        settings.put("schedule", scheduleText);
+        settings.put("augment", augmentText);
+        settings.put("normalize", Boolean.toString(normalize));
+        settings.put("seed", Long.toString(seed));
+        settings.put("descriptions", guidance == null ? "-" : guidance.descriptionsSha256());
+
+        Checkpoints checkpoints = new Checkpoints(args.get("checkpoint-dir").map(Path::of)
+                .orElse(Path.of(out.toString().replaceFirst("\\.zip$", "") + ".checkpoints")));
+        Optional<Checkpoints.State> saved = checkpoints.state();
+        Model net;
+        Checkpoints.State state;
+        boolean graph = !lenet;
+        if (args.flag("resume") && saved.isPresent()) {
+            Checkpoints.requireSameSettings(saved.get(), settings);
+            state = saved.get();
+            net = checkpoints.load(state, graph);
+            System.out.printf(Locale.ROOT, "resuming from %s after epoch %d of %d (%.0f s trained so far)%n",
+                    checkpoints.dir(), state.epochsDone(), epochs, state.trainSeconds());
+        } else {
+            if (saved.isPresent()) {
+                throw new IllegalArgumentException("checkpoints of an earlier run are in " + checkpoints.dir()
+                        + "; pass --resume to continue it, or delete the directory to start over");
+            }
+            state = new Checkpoints.State(settings, 0, 0, List.of());
+            net = Architectures.build(arch, new NetSpec(train.channels(), train.height(), train.width(),
+                    classNames.size(), embeddings, updater, weightDecay, seed));
         }
-        double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        double testAcc = Evaluation.accuracy(net, test, 1000);
-        String modelId = args.get("model-id", arch + "-" + shortName(dataset) + "-"
+        System.out.printf(Locale.ROOT, "training %s (%s head) on %s: %d train / %d test images, %d parameters,"
+                        + " %d epochs of %d batches, %s %s lr %.4g, convolutions via %s%n", arch, head, datasetId,
+                train.size(), test.size(), net.numParams(), epochs, batchesPerEpoch, optimizer, scheduleText, lr,
+                Dl4jRuntime.convolutionPath().id());
+
+        Trainer trainer = new Trainer(net, train, batch, seed, norm, augmentation)
+                .progress(System.out::println, 60);
+        long processStart = System.nanoTime();
+        double lastEpochSeconds = 0;
+        List<Checkpoints.EpochLine> history = new java.util.ArrayList<>(state.history());
+        double trainSeconds = state.trainSeconds();
+        int done = state.epochsDone();
+        boolean budgetHit = false;
+        while (done < epochs) {
+            double elapsed = (System.nanoTime() - processStart) / 1e9;
+            if (elapsed + lastEpochSeconds > budgetSeconds) {
+                budgetHit = true;
+                break;
+            }
+            Trainer.EpochStats s = trainer.epoch(done + 1);
+            Evaluation.Result r = Evaluation.evaluate(net, test, norm, 500);
+            done++;
+            trainSeconds += s.seconds();
+            lastEpochSeconds = s.seconds();
+            double rate = updater.getLearningRate(done * batchesPerEpoch - 1, done);
+            history.add(new Checkpoints.EpochLine(done, s.meanLoss(), r.accuracy(), s.imagesPerSecond(), s.seconds(),
+                    rate));
+            checkpoints.save(net, new Checkpoints.State(settings, done, trainSeconds, history));
+            System.out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  test-acc %.4f  lr %.4g  %.0f img/s  %.1f s"
+                            + "  (checkpoint saved)%n", done, epochs, s.meanLoss(), r.accuracy(), rate,
+                    s.imagesPerSecond(), s.seconds());
+        }
+        if (budgetHit) {
+            System.out.printf(Locale.ROOT, "time budget of %.0f s reached after epoch %d of %d; the model is saved as"
+                    + " it is, rerun with --resume to continue%n", budgetSeconds, done, epochs);
+        }
+        Evaluation.Result r = Evaluation.evaluate(net, test, norm, 500);
+        String modelId = args.get("model-id", arch + "-" + shortName(datasetId) + "-"
                 + (guidance == null ? "baseline" : "text"));
-        ModelCard card = new ModelCard(modelId, arch, head, dataset.id(), dataset.classNames(),
-                List.of(train.channels(), train.height(), train.width()), net.numParams(), null, testAcc,
+        ModelCard card = new ModelCard(modelId, arch, head, datasetId, classNames,
+                List.of(train.channels(), train.height(), train.width()), net.numParams(), null, r.accuracy(),
                 test.size(),
-                new ModelCard.Training(epochs, batch, "adam", lr, opts.weightDecay(), seed, train.size(),
-                        trainSeconds, (double) epochs * train.size() / trainSeconds),
-                ModelStore.describeLayers(net, test.features(new int[] {0})), Versions.flipstorm(),
-                Versions.dl4j(), guidance);
+                new ModelCard.Training(done, batch, optimizer, lr, weightDecay, seed, train.size(), trainSeconds,
+                        done * (double) train.size() / Math.max(trainSeconds, 1e-9), momentum, scheduleText,
+                        augmentText, epochs),
+                ModelStore.describeLayers(net, test.features(new int[] {0}, norm)), Versions.flipstorm(),
+                Versions.dl4j(), guidance, norm, r.meanTop2Diff());
         ModelCard written = ModelStore.save(net, card, out);
-        System.out.printf(Locale.ROOT, "saved %s (test accuracy %.4f on %d images, weights sha256 %s) and %s%n",
-                out, testAcc, test.size(), written.weightsSha256(), ModelStore.cardPath(out));
+        System.out.printf(Locale.ROOT, "saved %s: test accuracy %.4f on %d images, mean golden top2diff %.2f,"
+                        + " %d/%d epochs in %.0f s, weights sha256 %s%n", out, r.accuracy(), test.size(),
+                r.meanTop2Diff(), done, epochs, trainSeconds, written.weightsSha256());
     }
 
-    private static String shortName(IdxDataset d) {
-        return d == IdxDataset.FASHION_MNIST ? "fmnist" : d.id();
+    private static String shortName(String datasetId) {
+        return datasetId.equals("fashion-mnist") ? "fmnist" : datasetId;
+    }
+
+    private static boolean parseBoolean(String option, String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("--" + option + " '" + v + "' is not a boolean;"
+                    + " expected true or false");
+        };
+    }
+
+    /** Parses {@code 90s}, {@code 45m} or {@code 2h} (decimals allowed) into seconds. */
+    static double parseDuration(String v) {
+        String t = v.trim().toLowerCase(Locale.ROOT);
+        double unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : t.endsWith("s") ? 1 : -1;
+        try {
+            double x = unit < 0 ? -1 : Double.parseDouble(t.substring(0, t.length() - 1));
+            if (x > 0) {
+                return x * unit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--time-budget '" + v + "' is not a duration; expected e.g. 90s, 45m or 2h");
     }
 }

@@ -44,17 +44,19 @@ class Cifar10Test {
     }
 
     @Test
-    void aClassFolderTreeReadsInLabelOrderWithExactPixels() throws Exception {
+    void aClassFolderTreeReadsRoundRobinOverClassesWithExactPixels() throws Exception {
         write(dir.resolve("test/cat/0001.png"), 0x102030);
         write(dir.resolve("test/airplane/0002.png"), 0xFF0080);
         write(dir.resolve("test/airplane/0001.png"), 0x00FF00);
         ImageSet set = Cifar10.load("test", Optional.of(dir));
         assertEquals(3, set.size());
-        assertArrayEquals(new int[] {0, 0, 3}, new int[] {set.label(0), set.label(1), set.label(2)});
+        // airplane/0001, cat/0001, airplane/0002: one image of each class in turn
+        assertArrayEquals(new int[] {0, 3, 0}, new int[] {set.label(0), set.label(1), set.label(2)});
+        assertEquals(1f, set.features(new int[] {2}).data().asFloat()[0], "airplane/0002.png is magenta");
         float[] first = set.features(new int[] {0}).data().asFloat();
         assertEquals(0f, first[0]);
         assertEquals(1f, first[1024], "airplane/0001.png is green");
-        float[] cat = set.features(new int[] {2}).data().asFloat();
+        float[] cat = set.features(new int[] {1}).data().asFloat();
         assertEquals(0x10 / 255f, cat[0], 1e-7f);
         assertEquals(0x20 / 255f, cat[1024 + 77], 1e-7f);
         assertEquals(0x30 / 255f, cat[2048 + 1023], 1e-7f);

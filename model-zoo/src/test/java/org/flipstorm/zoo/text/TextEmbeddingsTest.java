@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
+import org.flipstorm.zoo.data.Cifar10;
+import org.flipstorm.zoo.data.Cifar100;
 import org.flipstorm.zoo.data.IdxDataset;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,11 +21,22 @@ class TextEmbeddingsTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theBundledFashionMnistDescriptionsCoverEveryClassFiveTimes() throws Exception {
-        ClassDescriptions d = ClassDescriptions.bundled("fashion-mnist");
-        d.checkCovers(IdxDataset.FASHION_MNIST.classNames(), 5);
-        assertEquals(10, d.descriptions().size());
+    static Stream<Arguments> bundledSets() {
+        return Stream.of(Arguments.of("fashion-mnist", IdxDataset.FASHION_MNIST.classNames()),
+                Arguments.of("cifar10", Cifar10.CLASSES), Arguments.of("cifar100", Cifar100.CLASSES));
+    }
+
+    @ParameterizedTest
+    @MethodSource("bundledSets")
+    void eachBundledDescriptionsFileCoversEveryClassFiveTimesAndSeparatesThem(String dataset, List<String> classes)
+            throws Exception {
+        ClassDescriptions d = ClassDescriptions.bundled(dataset);
+        d.checkCovers(classes, 5);
+        assertEquals(classes.size(), d.descriptions().size(), "no class beyond the dataset's");
+        float[][] rows = TextEmbeddings.embedCached(d, classes, dir);
+        double mean = TextEmbeddings.meanPairwiseCosine(rows);
+        assertTrue(mean > 0 && mean < 0.6, dataset + ": mean pairwise cosine " + mean);
+        System.out.printf("%s class embeddings: mean pairwise cosine %.4f%n", dataset, mean);
     }
 
     @Test
@@ -43,7 +60,6 @@ class TextEmbeddingsTest {
         }
         double mean = TextEmbeddings.meanPairwiseCosine(first);
         assertTrue(mean > 0 && mean < 0.8, "classes are distinct: mean pairwise cosine " + mean);
-        System.out.printf("fashion-mnist class embeddings: mean pairwise cosine %.4f%n", mean);
     }
 
     @Test

@@ -18,9 +18,9 @@ class TrainerTest {
         ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Path.of("data/fashion-mnist-test-500")));
         MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 8, 16, 64, 2e-3, 0, 4));
         Trainer trainer = new Trainer(net, slice, 50, 4);
-        double first = trainer.epoch().meanLoss();
-        trainer.epoch();
-        double third = trainer.epoch().meanLoss();
+        double first = trainer.epoch(1).meanLoss();
+        trainer.epoch(2);
+        double third = trainer.epoch(3).meanLoss();
         assertTrue(third < first, "loss " + first + " -> " + third);
         double acc = Evaluation.accuracy(net, slice, 100);
         assertTrue(acc > 0.5, "accuracy on the training slice " + acc);

@@ -1,0 +1,131 @@
+package org.flipstorm.zoo.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.api.Model;
+import org.flipstorm.zoo.cli.Args;
+import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.ImageSet;
+import org.flipstorm.zoo.nets.Architectures;
+import org.flipstorm.zoo.nets.NetSpec;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.flipstorm.zoo.store.ModelCard;
+import org.flipstorm.zoo.store.ModelStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.learning.config.Nesterovs;
+
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void fastPath() {
+        Dl4jRuntime.configure();
+    }
+
+    @Test
+    void aResumedRunEndsWithExactlyTheWeightsOfAnUninterruptedOne() throws Exception {
+        ImageSet slice = IdxDataset.FASHION_MNIST.load("test", java.util.Optional.of(Path.of("data/fashion-mnist-test-500")))
+                .head(200);
+        Map<String, String> settings = Map.of("arch", "lenet");
+        Model straight = lenet();
+        Trainer t1 = new Trainer(straight, slice, 50, 8);
+        t1.epoch(1);
+        t1.epoch(2);
+
+        Model first = lenet();
+        new Trainer(first, slice, 50, 8).epoch(1);
+        Checkpoints ck = new Checkpoints(dir.resolve("ck"));
+        Checkpoints.State state = new Checkpoints.State(settings, 1, 1.0, List.of());
+        ck.save(first, state);
+        Model resumed = ck.load(ck.state().orElseThrow(), false);
+        new Trainer(resumed, slice, 50, 8).epoch(2);
+
+        assertArrayEquals(straight.params().data().asFloat(), resumed.params().data().asFloat(),
+                "momentum, schedule position and batch order all survive the checkpoint");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoints.requireSameSettings(state, Map.of("arch", "resnet20")));
+        assertTrue(e.getMessage().contains("arch: checkpoint lenet, now resnet20"), e.getMessage());
+    }
+
+    private static Model lenet() {
+        // SGD with momentum and the warm-up + cosine schedule: the state a resume must restore
+        return Architectures.build("lenet", new NetSpec(1, 28, 28, 10, null,
+                new Nesterovs(new WarmupCosineSchedule(0.05, 2, 8), 0.9), 5e-4, 3));
+    }
+
+    @Test
+    void trainsAGraphOnCifarBinaryFilesCheckpointsAndRefusesToMixRuns() throws Exception {
+        Path data = dir.resolve("cifar");
+        Files.createDirectories(data);
+        SplittableRandom r = new SplittableRandom(1);
+        for (int b = 1; b <= 5; b++) {
+            writeBatch(data.resolve("data_batch_" + b + ".bin"), 8, r);
+        }
+        writeBatch(data.resolve("test_batch.bin"), 10, r);
+        Path out = dir.resolve("models/r20.zip");
+        String[] argv = {"--arch", "resnet20", "--dataset", "cifar10", "--data", data.toString(), "--out",
+            out.toString(), "--epochs", "2", "--batch", "16"};
+        TrainCommand.run(Args.parse(argv, options()));
+
+        ModelStore.LoadedModel m = ModelStore.load(out);
+        ModelCard card = m.card();
+        assertEquals("resnet20", card.architecture());
+        assertEquals(2, card.training().epochs());
+        assertEquals(2, card.training().plannedEpochs());
+        assertEquals("sgd", card.training().optimizer());
+        assertEquals(0.9, card.training().momentum());
+        assertNotNull(card.inputNormalization(), "CIFAR inputs are normalised with training-split statistics");
+        assertEquals(3, card.inputNormalization().channels());
+        assertTrue(card.meanGoldenTop2Diff() >= 0 && card.meanGoldenTop2Diff() <= 100, "" + card.meanGoldenTop2Diff());
+        assertTrue(Files.isRegularFile(dir.resolve("models/r20.checkpoints/epoch-002.zip")));
+
+        IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
+                () -> TrainCommand.run(Args.parse(argv, options())));
+        assertTrue(again.getMessage().contains("--resume"), again.getMessage());
+        String[] changed = java.util.Arrays.copyOf(argv, argv.length + 3);
+        changed[argv.length] = "--resume";
+        changed[argv.length + 1] = "--lr";
+        changed[argv.length + 2] = "0.05";
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+                () -> TrainCommand.run(Args.parse(changed, options())));
+        assertTrue(mixed.getMessage().contains("lr: checkpoint 0.1, now 0.05"), mixed.getMessage());
+    }
+
+    @Test
+    void timeBudgetsNeedAUnit() {
+        assertEquals(5400, TrainCommand.parseDuration("90m"));
+        assertEquals(1.5 * 3600, TrainCommand.parseDuration("1.5h"));
+        assertEquals(45, TrainCommand.parseDuration("45s"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainCommand.parseDuration("90"));
+        assertTrue(e.getMessage().contains("expected e.g. 90s, 45m or 2h"), e.getMessage());
+    }
+
+    private static Set<String> options() {
+        return TrainCommand.OPTIONS;
+    }
+
+    private static void writeBatch(Path file, int records, SplittableRandom r) throws Exception {
+        byte[] b = new byte[records * 3073];
+        for (int i = 0; i < records; i++) {
+            b[i * 3073] = (byte) (i % 10);
+            for (int k = 1; k < 3073; k++) {
+                b[i * 3073 + k] = (byte) r.nextInt(256);
+            }
+        }
+        Files.write(file, b);
+    }
+}
