@@ -12,11 +12,16 @@ import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.Architectures;
 import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.NetSpec;
 import org.flipstorm.zoo.nets.ResNetCifar;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -57,13 +62,51 @@ class SuffixEquivalenceTest {
         checkEverySite(net, SuffixNoise.images(4, 3, 3, 32, 32));
     }
 
+    static List<Arguments> zooGraphs() {
+        return Architectures.ids().stream().filter(a -> !a.equals(LeNet.ARCHITECTURE))
+                .flatMap(a -> java.util.stream.Stream.of(Arguments.of(a, false), Arguments.of(a, true))).toList();
+    }
+
+    /**
+     * Every other architecture of the zoo, both heads: eight sites spread over the backbone and the
+     * last four (the head; the text-guided variant only these, its backbone being the same), so
+     * the suite stays quick while each kind of vertex (depthwise convolution, dropout, projection
+     * shortcuts, the text-guided head inside a graph) is crossed.
+     */
+    @ParameterizedTest(name = "{0} text_guided={1}")
+    @MethodSource("zooGraphs")
+    void everyZooGraphSampledSites(String arch, boolean textGuided) {
+        float[][] embeddings = null;
+        if (textGuided) {
+            embeddings = new float[10][24];
+            SplittableRandom r = new SplittableRandom(5);
+            for (float[] row : embeddings) {
+                for (int e = 0; e < row.length; e++) {
+                    row[e] = (float) r.nextGaussian();
+                }
+            }
+        }
+        Model net = Architectures.build(arch, NetSpec.cifar(10, embeddings, 13));
+        int sites = InjectableNetwork.of(net).size();
+        int stride = Math.max(1, sites / 8);
+        checkSites(net, SuffixNoise.images(4, 3, 3, 32, 32),
+                s -> s >= sites - 4 || !textGuided && s % stride == stride / 2);
+    }
+
     private static void checkEverySite(Model model, INDArray images) {
+        checkSites(model, images, s -> true);
+    }
+
+    private static void checkSites(Model model, INDArray images, java.util.function.IntPredicate which) {
         InjectableNetwork network = InjectableNetwork.of(model);
         GoldenPass golden = network.golden(images);
         SplittableRandom r = new SplittableRandom(99);
         int[] rowImages = {0, 1, 2, 1, 0, 2};
         float[] full = network.output(images).dup('c').data().asFloat();
         for (int site = 0; site < network.size(); site++) {
+            if (!which.test(site)) {
+                continue;
+            }
             // Weight faults re-run a layer from its golden inputs: with nothing changed, that is the full pass.
             assertArrayEquals(full, network.rerunFrom(site, golden).dup('c').data().asFloat(),
                     "rerun from " + network.names().get(site));
