@@ -33,14 +33,20 @@ public final class AccuracyConfidence {
 
     /** The table over the Parquet under {@code trialsDir}. */
     public static List<Row> compute(Path trialsDir, List<Double> thresholds) {
+        try (QueryEngine duck = new DuckDbEngine()) {
+            return compute(duck, trialsDir, thresholds);
+        }
+    }
+
+    /** As {@link #compute(Path, List)}, with {@code engine}. */
+    public static List<Row> compute(QueryEngine engine, Path trialsDir, List<Double> thresholds) {
         for (double t : thresholds) {
             if (!(t >= 0 && t <= 1)) {
                 throw new IllegalArgumentException("confidence threshold " + t + " outside 0..1");
             }
         }
-        String list = thresholds.stream().map(t -> String.format(Locale.ROOT, "%.6f", t))
-                .collect(Collectors.joining(", ", "[", "]"));
-        return LayerSummary.query(trialsDir, "accuracy_confidence.sql", list, rs -> new Row(rs.getString("model_id"),
+        return engine.query(trialsDir, "accuracy_confidence.sql",
+                java.util.Map.of("thresholds_table", engine.thresholdsTable(thresholds)), rs -> new Row(rs.getString("model_id"),
                 rs.getDouble("threshold"), rs.getLong("images"), rs.getDouble("kept"), rs.getDouble("clean_accuracy"),
                 rs.getLong("trials"), rs.getDouble("faulty_accuracy")));
     }

@@ -32,22 +32,18 @@ public final class BitSummary {
 
     /** The table for the Parquet under {@code trialsDir}. */
     public static List<Row> compute(Path trialsDir, double confidence) {
-        return LayerSummary.query(trialsDir, "sdc_by_bit.sql", rs -> {
+        try (QueryEngine duck = new DuckDbEngine()) {
+            return compute(duck, trialsDir, confidence);
+        }
+    }
+
+    /** As {@link #compute(Path, double)}, with {@code engine}. */
+    public static List<Row> compute(QueryEngine engine, Path trialsDir, double confidence) {
+        return engine.query(trialsDir, "sdc_by_bit.sql", java.util.Map.of(), rs -> {
             long trials = rs.getLong("trials");
             long sdc = rs.getLong("sdc");
             return new Row(rs.getString("model_id"), rs.getString("format"), rs.getInt("bit"), trials, sdc,
                     rs.getLong("non_finite"), Intervals.wilson(sdc, trials, confidence));
         });
-    }
-
-    /** Writes the table as CSV. */
-    public static void writeCsv(List<Row> rows, Path file) throws IOException {
-        List<String> lines = new ArrayList<>();
-        lines.add("model_id,format,bit,trials,sdc,sdc_rate,sdc_ci_low,sdc_ci_high,non_finite");
-        for (Row r : rows) {
-            lines.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.6f,%.6f,%.6f,%d", r.modelId(), r.format(), r.bit(),
-                    r.trials(), r.sdc(), r.sdcRate(), r.sdcInterval().low(), r.sdcInterval().high(), r.nonFinite()));
-        }
-        Files.write(file, lines);
     }
 }

@@ -3,16 +3,20 @@ package org.flipstorm.analysis;
 import java.nio.file.Path;
 
 /**
- * The command line shared by the analysis commands: {@code NAME DIR [--csv FILE] [--confidence C]}.
+ * The command line shared by the analysis commands:
+ * {@code NAME DIR [--csv FILE] [--confidence C] [--engine duckdb|spark]}.
  *
  * @param dir campaign or trials directory
  * @param csv CSV file to write, or null for the command's default
  * @param confidence two-sided confidence of the intervals
+ * @param engine query engine id
  */
-record DirArgs(Path dir, Path csv, double confidence) {
+record DirArgs(Path dir, Path csv, double confidence, String engine) {
     /** Parses {@code argv}; errors name the argument and repeat the usage line. */
     static DirArgs parse(String[] argv, String command, double defaultConfidence) {
-        String usage = "usage: " + command + " DIR [--csv FILE] [--confidence " + defaultConfidence + "]";
+        String usage = "usage: " + command + " DIR [--csv FILE] [--confidence " + defaultConfidence
+                + "] [--engine duckdb|spark]";
+        String engine = "duckdb";
         Path dir = null;
         Path csv = null;
         double confidence = defaultConfidence;
@@ -20,6 +24,7 @@ record DirArgs(Path dir, Path csv, double confidence) {
             switch (argv[i]) {
                 case "--csv" -> csv = Path.of(value(argv, ++i, "--csv"));
                 case "--confidence" -> confidence = parseConfidence(value(argv, ++i, "--confidence"));
+                case "--engine" -> engine = value(argv, ++i, "--engine");
                 default -> {
                     if (argv[i].startsWith("--") || dir != null) {
                         throw new IllegalArgumentException("unexpected argument '" + argv[i] + "'; " + usage);
@@ -31,7 +36,10 @@ record DirArgs(Path dir, Path csv, double confidence) {
         if (dir == null) {
             throw new IllegalArgumentException(usage);
         }
-        return new DirArgs(dir, csv, confidence);
+        if (!engine.equals("duckdb") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine '" + engine + "' unknown; expected duckdb or spark");
+        }
+        return new DirArgs(dir, csv, confidence, engine);
     }
 
     private static String value(String[] argv, int i, String opt) {

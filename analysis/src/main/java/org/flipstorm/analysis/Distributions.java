@@ -33,20 +33,28 @@ public final class Distributions {
 
     /** Delta-loss quantiles per model and layer. */
     public static List<DeltaRow> deltaQuantiles(Path trialsDir) {
-        return LayerSummary.query(trialsDir, "delta_quantiles.sql", rs -> {
-            Object[] q = (Object[]) rs.getArray("q").getArray();
-            double[] v = new double[q.length];
-            for (int i = 0; i < q.length; i++) {
-                v[i] = ((Number) q[i]).doubleValue();
-            }
-            return new DeltaRow(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"),
-                    rs.getLong("finite_trials"), v);
-        });
+        try (QueryEngine duck = new DuckDbEngine()) {
+            return deltaQuantiles(duck, trialsDir);
+        }
+    }
+
+    /** As {@link #deltaQuantiles(Path)}, with {@code engine}. */
+    public static List<DeltaRow> deltaQuantiles(QueryEngine engine, Path trialsDir) {
+        return engine.query(trialsDir, "delta_quantiles.sql", java.util.Map.of(), rs -> new DeltaRow(
+                rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"),
+                rs.getLong("finite_trials"), rs.getDoubleArray("q")));
     }
 
     /** Golden-margin histogram per model and variant. */
     public static List<MarginBin> marginHistogram(Path trialsDir) {
-        return LayerSummary.query(trialsDir, "top2diff.sql", rs -> new MarginBin(rs.getString("model_id"),
+        try (QueryEngine duck = new DuckDbEngine()) {
+            return marginHistogram(duck, trialsDir);
+        }
+    }
+
+    /** As {@link #marginHistogram(Path)}, with {@code engine}. */
+    public static List<MarginBin> marginHistogram(QueryEngine engine, Path trialsDir) {
+        return engine.query(trialsDir, "top2diff.sql", java.util.Map.of(), rs -> new MarginBin(rs.getString("model_id"),
                 rs.getString("variant"), rs.getInt("bin"), rs.getLong("images")));
     }
 }

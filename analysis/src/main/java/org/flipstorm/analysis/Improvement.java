@@ -62,9 +62,16 @@ public final class Improvement {
 
     /** Improvements of every layer (by name) present in both variants of an architecture, in layer order. */
     public static List<Row> compute(Path trialsDir, double confidence) {
+        try (QueryEngine duck = new DuckDbEngine()) {
+            return compute(duck, trialsDir, confidence);
+        }
+    }
+
+    /** As {@link #compute(Path, double)}, with {@code engine}. */
+    public static List<Row> compute(QueryEngine engine, Path trialsDir, double confidence) {
         Map<String, long[]> counts = new LinkedHashMap<>();
         Map<String, Object[]> layers = new LinkedHashMap<>();
-        LayerSummary.query(trialsDir, "sdc_by_variant.sql", rs -> {
+        engine.query(trialsDir, "sdc_by_variant.sql", Map.of(), rs -> {
             // Layers pair by name: a text-guided model may have an extra layer (its feature layer)
             // that shifts the indices of the layers after it.
             String key = rs.getString("architecture") + "|" + rs.getString("layer_name");

@@ -6,12 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Per-layer vulnerability of a campaign: trials, SDC rate with a Wilson interval, non-finite rate, delta loss. */
@@ -71,45 +65,6 @@ public final class LayerSummary {
         return Files.isDirectory(trials) ? trials : dir;
     }
 
-    /** The DuckDB table expression over every Parquet file under {@code trialsDir}. */
-    public static String parquetSource(Path trialsDir) {
-        String glob = trialsDir.toAbsolutePath().normalize() + "/**/*.parquet";
-        return "read_parquet('" + glob.replace("'", "''") + "', hive_partitioning = true)";
-    }
-
-    /** Reads one result row into a value. */
-    @FunctionalInterface
-    public interface RowReader<T> {
-        /** The value of the current row of {@code rs}. */
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    /**
-     * Runs query resource {@code sqlName} over the Parquet under {@code trialsDir} with an
-     * in-memory DuckDB and reads every result row.
-     */
-    public static <T> List<T> query(Path trialsDir, String sqlName, RowReader<T> reader) {
-        return query(trialsDir, sqlName, null, reader);
-    }
-
-    /** As {@link #query(Path, String, RowReader)}, with {@code ${thresholds}} replaced by a DuckDB list literal. */
-    static <T> List<T> query(Path trialsDir, String sqlName, String thresholds, RowReader<T> reader) {
-        String sql = querySql(sqlName).replace("${trials}", parquetSource(trialsDir));
-        if (thresholds != null) {
-            sql = sql.replace("${thresholds}", thresholds);
-        }
-        List<T> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(reader.read(rs));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read trial Parquet under " + trialsDir + ": " + e.getMessage(), e);
-        }
-        return out;
-    }
 
     /** Per model, the layer with the highest SDC rate (ties: the earlier layer). */
     public static java.util.Map<String, Row> mostCritical(List<Row> rows) {
@@ -120,25 +75,30 @@ public final class LayerSummary {
         return out;
     }
 
-    /** Computes the table for the Parquet under {@code trialsDir}. */
+    /** Computes the table for the Parquet under {@code trialsDir} with embedded DuckDB. */
     public static List<Row> compute(Path trialsDir, double confidence) {
+        try (QueryEngine duck = new DuckDbEngine()) {
+            return compute(duck, trialsDir, confidence);
+        }
+    }
+
+    /** Computes the table for the Parquet under {@code trialsDir} with {@code engine}. */
+    public static List<Row> compute(QueryEngine engine, Path trialsDir, double confidence) {
+        requireDirectory(trialsDir);
+        return engine.query(trialsDir, "layer_summary.sql", java.util.Map.of(), rs -> {
+            long trials = rs.getLong("trials");
+            long sdc = rs.getLong("sdc");
+            return new Row(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"), trials, sdc,
+                    rs.getLong("non_finite"), rs.getDouble("mean_delta_loss"), rs.getDouble("sd_delta_loss"),
+                    Intervals.wilson(sdc, trials, confidence));
+        });
+    }
+
+    /** Fails with a message naming the expected layout if {@code trialsDir} is not a directory. */
+    static void requireDirectory(Path trialsDir) {
         if (!Files.isDirectory(trialsDir)) {
             throw new IllegalArgumentException("trial directory " + trialsDir + " does not exist; expected a"
                     + " campaign directory (with trials/) or a trials directory of Parquet files");
         }
-        return query(trialsDir, "layer_summary.sql", rs -> {
-            long trials = rs.getLong("trials");
-            long sdc = rs.getLong("sdc");
-            double dl = rs.getDouble("mean_delta_loss");
-            if (rs.wasNull()) {
-                dl = Double.NaN;
-            }
-            double sd = rs.getDouble("sd_delta_loss");
-            if (rs.wasNull()) {
-                sd = Double.NaN;
-            }
-            return new Row(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"), trials, sdc,
-                    rs.getLong("non_finite"), dl, sd, Intervals.wilson(sdc, trials, confidence));
-        });
     }
 }

@@ -1,11 +1,12 @@
 -- Delta curves: quantiles of |delta loss| per model and layer over finite trials (the points of
--- the delta-loss CDF). ${trials} is a read_parquet(...) call.
+-- the delta-loss CDF). ${trials} is the trial table; ${delta_quantiles} the engine's quantile
+-- aggregate (DuckDB quantile_cont, Spark percentile) at Distributions.DELTA_QUANTILES.
 SELECT
     model_id,
     layer_index,
     layer_name,
     count(*) AS finite_trials,
-    quantile_cont(delta_loss, [0.1, 0.25, 0.5, 0.75, 0.9, 0.99]) AS q
+    ${delta_quantiles} AS q
 FROM ${trials}
 WHERE NOT isnan(delta_loss)
 GROUP BY model_id, layer_index, layer_name

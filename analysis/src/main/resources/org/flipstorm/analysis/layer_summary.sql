@@ -1,5 +1,6 @@
 -- Per-layer vulnerability of a trial table.
--- ${trials} is replaced by a read_parquet(...) call over the campaign's Parquet files.
+-- ${trials} is replaced by the engine's table over the campaign's Parquet files (DuckDB
+-- read_parquet or a Spark view).
 -- The same file is run by LayerSummaryTest, so the query cannot drift from what the code uses.
 SELECT
     model_id,

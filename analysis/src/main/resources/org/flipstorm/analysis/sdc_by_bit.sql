@@ -1,4 +1,4 @@
--- SDC rate by number format and bit position, per model. ${trials} is a read_parquet(...) call.
+-- SDC rate by number format and bit position, per model. ${trials} is the trial table.
 SELECT
     model_id,
     format,

@@ -1,5 +1,5 @@
 -- SDC counts per architecture, layer and variant: the input of the reliability improvement
--- (baseline SDC rate / text-guided SDC rate). ${trials} is a read_parquet(...) call.
+-- (baseline SDC rate / text-guided SDC rate). ${trials} is the trial table.
 SELECT
     architecture,
     layer_index,

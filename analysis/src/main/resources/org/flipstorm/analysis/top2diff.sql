@@ -1,5 +1,5 @@
 -- Golden margin (top2diff = p1 - p2 of the clean run) per model and variant, one value per image,
--- in ten bins of width 0.1. ${trials} is a read_parquet(...) call.
+-- in ten bins of width 0.1. ${trials} is the trial table.
 WITH img AS (
     SELECT model_id, variant, image_index, any_value(golden_top2diff) AS margin
     FROM ${trials}

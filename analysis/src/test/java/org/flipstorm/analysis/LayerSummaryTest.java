@@ -42,7 +42,8 @@ class LayerSummaryTest {
                 "ALTER TABLE t ADD COLUMN golden_confidence FLOAT DEFAULT 0.7",
                 "ALTER TABLE t ADD COLUMN faulty_top1 INTEGER DEFAULT 1",
                 "ALTER TABLE t ADD COLUMN variant VARCHAR DEFAULT 'baseline'",
-                "ALTER TABLE t ADD COLUMN golden_top2diff FLOAT DEFAULT 0.42");
+                "ALTER TABLE t ADD COLUMN golden_top2diff FLOAT DEFAULT 0.42",
+                "ALTER TABLE t ADD COLUMN architecture VARCHAR DEFAULT 'lenet'");
     }
 
     @Test

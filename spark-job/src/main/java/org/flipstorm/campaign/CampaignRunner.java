@@ -137,8 +137,64 @@ public final class CampaignRunner {
             throw new IllegalStateException("wrote " + written + " trial rows but planned "
                     + prepared.plannedTrials());
         }
+        writeActivationHistograms(spark, fs, dir, prepared);
         writeManifest(fs, new Path(dir, MANIFEST), prepared, shards.size(), written, secs);
         return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs);
+    }
+
+    /** Images profiled for the activation histograms (the first of the campaign's images). */
+    static final int HISTOGRAM_IMAGES = 256;
+    /** Bins per layer of the activation histograms. */
+    static final int HISTOGRAM_BINS = 64;
+    /** Where the activation histograms go, beside {@link #TRIALS_DIR}. */
+    public static final String ACTIVATIONS_DIR = "activations";
+
+    private static final org.apache.spark.sql.types.StructType HISTOGRAM_SCHEMA = new org.apache.spark.sql.types.StructType()
+            .add("model_id", "string", false).add("layer_index", "int", false).add("layer_name", "string", false)
+            .add("bin", "int", false).add("low", "double", false).add("high", "double", false)
+            .add("count", "long", false);
+
+    /**
+     * Profiles the clean activations of every layer over the first images of the campaign (on the
+     * driver) and writes one histogram row per layer and bin to {@code dir/activations}, staged
+     * and renamed like the trials.
+     */
+    static void writeActivationHistograms(SparkSession spark, FileSystem fs, Path dir, PreparedCampaign prepared)
+            throws IOException {
+        CampaignContext ctx = prepared.context();
+        List<org.flipstorm.inject.ActivationHistogram.Bin> bins;
+        try {
+            var model = org.flipstorm.zoo.store.ModelStore.load(java.nio.file.Path.of(ctx.modelPath()));
+            var src = ctx.images();
+            var images = org.flipstorm.zoo.data.Datasets.load(src.dataset(), src.split(),
+                    java.util.Optional.ofNullable(src.path()).map(java.nio.file.Path::of));
+            bins = org.flipstorm.inject.ActivationHistogram.compute(
+                    org.flipstorm.inject.InjectableNetwork.of(model.network()), images, ctx.inputNormalization(),
+                    Math.min(HISTOGRAM_IMAGES, Math.min(src.count(), images.size())), 64, HISTOGRAM_BINS);
+        } catch (org.flipstorm.zoo.ZooException e) {
+            throw new IOException("cannot profile activations: " + e.getMessage(), e);
+        }
+        List<Row> rows = new java.util.ArrayList<>(bins.size());
+        for (var b : bins) {
+            rows.add(org.apache.spark.sql.RowFactory.create(ctx.modelId(), b.site(), b.name(), b.bin(), b.low(),
+                    b.high(), b.count()));
+        }
+        Path staging = new Path(dir, "_staging-" + UUID.randomUUID());
+        Path target = new Path(dir, ACTIVATIONS_DIR);
+        try {
+            spark.createDataFrame(rows, HISTOGRAM_SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
+                    .parquet(staging.toString());
+            if (fs.exists(target)) {
+                fs.delete(target, true);
+            }
+            if (!fs.rename(staging, target)) {
+                throw new IOException("could not move " + staging + " to " + target);
+            }
+        } finally {
+            if (fs.exists(staging)) {
+                fs.delete(staging, true);
+            }
+        }
     }
 
     static SparkSession session(CampaignSpec spec) {

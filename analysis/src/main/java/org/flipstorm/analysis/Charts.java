@@ -1,0 +1,236 @@
+package org.flipstorm.analysis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The study's figures drawn with XChart, each saved as PNG and SVG: SDC rate per layer (one chart
+ * per model), reliability improvement per layer (one per architecture), SDC rate by bit, accuracy
+ * against confidence, the delta-loss CDF per layer, the golden-margin histogram and the
+ * activation-range histograms of a profile.
+ */
+public final class Charts {
+    /** Pixel size of every chart. */
+    public static final int WIDTH = 900;
+    /** Pixel height of every chart. */
+    public static final int HEIGHT = 480;
+
+    private Charts() {}
+
+    /**
+     * One drawn chart.
+     *
+     * @param name file stem, e.g. {@code layer_sdc-lenet-fmnist-baseline}
+     * @param title title shown above it
+     * @param caption how to read it
+     * @param png the PNG file
+     * @param svg the SVG file
+     */
+    public record Drawn(String name, String title, String caption, Path png, Path svg) {}
+
+    /** SDC rate per layer, one chart per model; whiskers span the Wilson interval's larger side. */
+    public static List<Drawn> layerSdc(List<LayerSummary.Row> rows, double confidence, Path dir) throws IOException {
+        List<Drawn> out = new ArrayList<>();
+        for (Map.Entry<String, List<LayerSummary.Row>> e : groupBy(rows, LayerSummary.Row::modelId).entrySet()) {
+            List<LayerSummary.Row> r = e.getValue();
+            CategoryChart c = category("SDC rate per layer: " + e.getKey(), "layer", "SDC rate");
+            c.addSeries(e.getKey(), r.stream().map(LayerSummary.Row::layerName).toList(),
+                    r.stream().map(LayerSummary.Row::sdcRate).toList(),
+                    r.stream().map(x -> Math.max(x.sdcInterval().high() - x.sdcRate(),
+                            x.sdcRate() - x.sdcInterval().low())).toList());
+            c.getStyler().setLegendVisible(false);
+            out.add(save(c, "layer_sdc-" + e.getKey(), "SDC rate per layer: " + e.getKey(), String.format(Locale.ROOT,
+                    "Bars: fraction of trials whose top-1 class changed. Whiskers: the larger side of the %.0f%%"
+                            + " Wilson interval (exact bounds in the table).", confidence * 100), dir));
+        }
+        return out;
+    }
+
+    /** Baseline / text-guided SDC ratio per layer, one chart per architecture, with the Katz interval's larger side. */
+    public static List<Drawn> improvement(List<Improvement.Row> rows, double confidence, Path dir) throws IOException {
+        List<Drawn> out = new ArrayList<>();
+        for (Map.Entry<String, List<Improvement.Row>> e : groupBy(rows, Improvement.Row::architecture).entrySet()) {
+            List<Improvement.Row> r = e.getValue().stream().filter(x -> Double.isFinite(x.ratio())).toList();
+            if (r.isEmpty()) {
+                continue;
+            }
+            CategoryChart c = category("Reliability improvement: " + e.getKey(), "layer",
+                    "baseline SDC / text-guided SDC");
+            c.addSeries("improvement", r.stream().map(Improvement.Row::layerName).toList(),
+                    r.stream().map(Improvement.Row::ratio).toList(),
+                    r.stream().map(x -> finiteOr(Math.max(x.interval().high() - x.ratio(),
+                            x.ratio() - x.interval().low()), 0)).toList());
+            c.getStyler().setLegendVisible(false);
+            out.add(save(c, "improvement-" + e.getKey(), "Reliability improvement per layer: " + e.getKey(),
+                    String.format(Locale.ROOT, "Above 1: the text-guided model is more resilient at that layer."
+                            + " Whiskers: the larger side of the %.0f%% Katz interval.", confidence * 100), dir));
+        }
+        return out;
+    }
+
+    /** SDC rate against bit position, one line per model and format. */
+    public static List<Drawn> sdcByBit(List<BitSummary.Row> rows, Path dir) throws IOException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        XYChart c = xy("SDC rate by bit position", "bit", "SDC rate");
+        for (Map.Entry<String, List<BitSummary.Row>> e
+                : groupBy(rows, r -> r.modelId() + " " + r.format()).entrySet()) {
+            c.addSeries(e.getKey(), e.getValue().stream().map(r -> (double) r.bit()).toList(),
+                    e.getValue().stream().map(BitSummary.Row::sdcRate).toList()).setMarker(SeriesMarkers.CIRCLE);
+        }
+        return List.of(save(c, "sdc_by_bit", "SDC rate by bit position",
+                "Per model and number format; bit 0 is the least significant.", dir));
+    }
+
+    /** Clean and faulty accuracy against the confidence threshold and against the fraction kept. */
+    public static List<Drawn> accuracyConfidence(List<AccuracyConfidence.Row> rows, Path dir) throws IOException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        XYChart byT = xy("Accuracy vs confidence threshold", "golden confidence threshold t", "accuracy");
+        XYChart byKept = xy("Accuracy vs fraction of images kept", "fraction of images kept", "accuracy");
+        for (Map.Entry<String, List<AccuracyConfidence.Row>> e
+                : groupBy(rows, AccuracyConfidence.Row::modelId).entrySet()) {
+            List<AccuracyConfidence.Row> r = e.getValue();
+            List<Double> t = r.stream().map(AccuracyConfidence.Row::threshold).toList();
+            List<Double> kept = r.stream().map(AccuracyConfidence.Row::kept).toList();
+            List<Double> clean = r.stream().map(AccuracyConfidence.Row::cleanAccuracy).toList();
+            List<Double> faulty = r.stream().map(x -> finiteOr(x.faultyAccuracy(), 0)).toList();
+            byT.addSeries(e.getKey() + " clean", t, clean).setMarker(SeriesMarkers.CIRCLE);
+            byT.addSeries(e.getKey() + " faults", t, faulty).setMarker(SeriesMarkers.DIAMOND);
+            byKept.addSeries(e.getKey() + " clean", kept, clean).setMarker(SeriesMarkers.CIRCLE);
+            byKept.addSeries(e.getKey() + " faults", kept, faulty).setMarker(SeriesMarkers.DIAMOND);
+        }
+        return List.of(
+                save(byT, "accuracy_confidence", "Accuracy vs confidence threshold",
+                        "Images whose clean (golden) confidence is at least t: their clean accuracy, and the"
+                                + " accuracy of the faulty predictions of the trials on them.", dir),
+                save(byKept, "accuracy_kept", "Accuracy vs fraction of images kept",
+                        "The same points against the share of images that pass the threshold.", dir));
+    }
+
+    /** Delta-loss CDF per layer (one chart per model), from the quantiles. */
+    public static List<Drawn> deltaCdf(List<Distributions.DeltaRow> rows, Path dir) throws IOException {
+        List<Drawn> out = new ArrayList<>();
+        for (Map.Entry<String, List<Distributions.DeltaRow>> e
+                : groupBy(rows, Distributions.DeltaRow::modelId).entrySet()) {
+            XYChart c = xy("Delta-loss CDF per layer: " + e.getKey(), "|delta loss| (log scale, floor 1e-6)",
+                    "fraction of trials");
+            c.getStyler().setXAxisLogarithmic(true);
+            for (Distributions.DeltaRow r : e.getValue()) {
+                List<Double> x = new ArrayList<>();
+                List<Double> y = new ArrayList<>();
+                for (int i = 0; i < r.quantiles().length; i++) {
+                    x.add(Math.max(1e-6, finiteOr(Math.abs(r.quantiles()[i]), 1e-6)));
+                    y.add(Distributions.DELTA_QUANTILES[i]);
+                }
+                c.addSeries(r.layerName(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            }
+            out.add(save(c, "delta_cdf-" + e.getKey(), "Delta-loss CDF per layer: " + e.getKey(),
+                    "Quantiles of |delta loss| over the trials with a finite loss: further right means faults"
+                            + " at that layer move the loss more.", dir));
+        }
+        return out;
+    }
+
+    /** Golden margin (top2diff) histogram, one bar series per model. */
+    public static List<Drawn> margin(List<Distributions.MarginBin> bins, Path dir) throws IOException {
+        if (bins.isEmpty()) {
+            return List.of();
+        }
+        CategoryChart c = category("Golden margin (top2diff) per model", "p1 - p2 of the clean run", "images");
+        List<String> labels = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            labels.add(String.format(Locale.ROOT, "%.1f-%.1f", b / 10.0, (b + 1) / 10.0));
+        }
+        for (Map.Entry<String, List<Distributions.MarginBin>> e
+                : groupBy(bins, b -> b.modelId() + " (" + b.variant() + ")").entrySet()) {
+            double[] counts = new double[10];
+            e.getValue().forEach(b -> counts[b.bin()] += b.images());
+            c.addSeries(e.getKey(), labels, java.util.Arrays.stream(counts).boxed().toList());
+        }
+        return List.of(save(c, "top2diff", "Golden margin per model",
+                "One count per image: the gap between the two highest clean softmax outputs.", dir));
+    }
+
+    /** One histogram per layer of a profile's activation values (log-scaled counts). */
+    public static List<Drawn> activationHistograms(List<ActivationHistograms.Bin> bins, Path dir) throws IOException {
+        List<Drawn> out = new ArrayList<>();
+        for (Map.Entry<String, List<ActivationHistograms.Bin>> e
+                : groupBy(bins, ActivationHistograms.Bin::modelId).entrySet()) {
+            XYChart c = xy("Activation histograms: " + e.getKey(), "activation value", "values (log scale)");
+            c.getStyler().setYAxisLogarithmic(true);
+            for (Map.Entry<String, List<ActivationHistograms.Bin>> layer
+                    : groupBy(e.getValue(), ActivationHistograms.Bin::layerName).entrySet()) {
+                List<ActivationHistograms.Bin> b = layer.getValue().stream().filter(x -> x.count() > 0).toList();
+                if (!b.isEmpty()) {
+                    c.addSeries(layer.getKey(), b.stream().map(x -> (x.low() + x.high()) / 2).toList(),
+                            b.stream().map(x -> (double) x.count()).toList()).setMarker(SeriesMarkers.NONE);
+                }
+            }
+            out.add(save(c, "activations-" + e.getKey(), "Activation histograms: " + e.getKey(),
+                    "Clean activation values per layer from the profiling pass (bin centres; empty bins"
+                            + " left out).", dir));
+        }
+        return out;
+    }
+
+    private static CategoryChart category(String title, String x, String y) {
+        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x)
+                .yAxisTitle(y).build();
+        c.getStyler().setXAxisLabelRotation(45);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setErrorBarsColor(java.awt.Color.DARK_GRAY);
+        return c;
+    }
+
+    private static XYChart xy(String title, String x, String y) {
+        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        return c;
+    }
+
+    private static Drawn save(Chart<?, ?> chart, String name, String title, String caption, Path dir)
+            throws IOException {
+        Files.createDirectories(dir);
+        String stem = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        Path png = dir.resolve(stem + ".png");
+        Path svg = dir.resolve(stem + ".svg");
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        VectorGraphicsEncoder.saveVectorGraphic(chart, svg.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        return new Drawn(stem, title, caption, png, svg);
+    }
+
+    private static <T> Map<String, List<T>> groupBy(List<T> rows, Function<T, String> key) {
+        Map<String, List<T>> out = new LinkedHashMap<>();
+        for (T r : rows) {
+            out.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r);
+        }
+        return out;
+    }
+
+    private static double finiteOr(double v, double dflt) {
+        return Double.isFinite(v) ? v : dflt;
+    }
+}

@@ -1,0 +1,62 @@
+package org.flipstorm.analysis;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the analysis queries (SQL resources of this package) over a directory of trial Parquet.
+ * {@link DuckDbEngine} (embedded, the default) and {@link SparkEngine} (Spark SQL, for data that
+ * lives on a cluster) run the same files; the few functions whose names differ between the two
+ * dialects are placeholders each engine fills in.
+ *
+ * <p>Placeholders: {@code ${trials}} (the trial table), {@code ${thresholds_table}} (a one-column
+ * table {@code threshold}), {@code ${delta_quantiles}} (an aggregate giving the delta-loss quantiles
+ * as a list).
+ */
+public interface QueryEngine extends AutoCloseable {
+    /** Engine id as given to {@code --engine}. */
+    String id();
+
+    /** The table expression over every Parquet file under {@code trialsDir}. */
+    String trialsSource(Path trialsDir);
+
+    /** A subquery with one column {@code threshold} holding {@code values}. */
+    String thresholdsTable(List<Double> values);
+
+    /** An aggregate over {@code column} returning the list of quantiles at {@code probabilities}. */
+    String quantiles(String column, double[] probabilities);
+
+    /** Runs {@code sql} (placeholders filled) and reads every row. */
+    <T> List<T> execute(String sql, RowReader<T> reader);
+
+    @Override
+    default void close() {}
+
+    /** Reads one result row into a value. */
+    @FunctionalInterface
+    interface RowReader<T> {
+        /** The value of {@code row}. */
+        T read(ResultRow row);
+    }
+
+    /** Fills the placeholders of query resource {@code sqlName} and runs it over {@code trialsDir}. */
+    default <T> List<T> query(Path trialsDir, String sqlName, Map<String, String> extra, RowReader<T> reader) {
+        String sql = LayerSummary.querySql(sqlName).replace("${trials}", trialsSource(trialsDir))
+                .replace("${delta_quantiles}", quantiles("delta_loss", Distributions.DELTA_QUANTILES));
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            sql = sql.replace("${" + e.getKey() + "}", e.getValue());
+        }
+        return execute(sql, reader);
+    }
+
+    /** The engine named {@code id}: {@code duckdb} or {@code spark}. */
+    static QueryEngine byId(String id) {
+        return switch (id.toLowerCase(Locale.ROOT)) {
+            case "duckdb" -> new DuckDbEngine();
+            case "spark" -> SparkEngine.create();
+            default -> throw new IllegalArgumentException("--engine '" + id + "' unknown; expected duckdb or spark");
+        };
+    }
+}

@@ -1,0 +1,91 @@
+package org.flipstorm.inject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.flipstorm.zoo.data.ImageSet;
+import org.flipstorm.zoo.data.Normalization;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Histograms of the clean activation values of every site over a set of images: a first pass finds
+ * each site's range, a second counts values in {@code bins} equal-width bins over it. Non-finite
+ * values (none in a healthy network) are counted apart.
+ */
+public final class ActivationHistogram {
+    private ActivationHistogram() {}
+
+    /**
+     * One bin of one site.
+     *
+     * @param site site index
+     * @param name site name
+     * @param bin bin index, 0..bins-1
+     * @param low lower edge (inclusive)
+     * @param high upper edge (exclusive; the last bin includes its upper edge)
+     * @param count values in the bin
+     */
+    public record Bin(int site, String name, int bin, double low, double high, long count) {}
+
+    /** Histograms of the first {@code count} images of {@code data}, in batches of {@code batch}. */
+    public static List<Bin> compute(InjectableNetwork net, ImageSet data, Normalization norm, int count, int batch,
+                                    int bins) {
+        if (count < 1 || count > data.size() || batch < 1 || bins < 1) {
+            throw new IllegalArgumentException("cannot histogram " + count + " of " + data.size() + " images in batches"
+                    + " of " + batch + " with " + bins + " bins");
+        }
+        int n = net.size();
+        double[] min = new double[n];
+        double[] max = new double[n];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        forEachBatch(net, data, norm, count, batch, (site, values) -> {
+            for (float v : values) {
+                if (Float.isFinite(v)) {
+                    min[site] = Math.min(min[site], v);
+                    max[site] = Math.max(max[site], v);
+                }
+            }
+        });
+        long[][] counts = new long[n][bins];
+        forEachBatch(net, data, norm, count, batch, (site, values) -> {
+            double width = (max[site] - min[site]) / bins;
+            for (float v : values) {
+                if (Float.isFinite(v)) {
+                    int b = width > 0 ? (int) Math.min(bins - 1, Math.floor((v - min[site]) / width)) : 0;
+                    counts[site][b]++;
+                }
+            }
+        });
+        List<Bin> out = new ArrayList<>(n * bins);
+        for (int s = 0; s < n; s++) {
+            if (!(min[s] <= max[s])) {
+                continue;
+            }
+            double width = (max[s] - min[s]) / bins;
+            for (int b = 0; b < bins; b++) {
+                double low = min[s] + b * width;
+                double high = b == bins - 1 ? max[s] : min[s] + (b + 1) * width;
+                out.add(new Bin(s, net.names().get(s), b, low, high, counts[s][b]));
+            }
+        }
+        return out;
+    }
+
+    private interface SiteValues {
+        void accept(int site, float[] values);
+    }
+
+    private static void forEachBatch(InjectableNetwork net, ImageSet data, Normalization norm, int count, int batch,
+                                     SiteValues sink) {
+        for (int start = 0; start < count; start += batch) {
+            int[] idx = IntStream.range(start, Math.min(count, start + batch)).toArray();
+            GoldenPass g = net.golden(data.features(idx, norm));
+            for (int s = 0; s < net.size(); s++) {
+                INDArray a = g.activations()[s];
+                sink.accept(s, a.dup('c').data().asFloat());
+            }
+        }
+    }
+}
