@@ -1,0 +1,74 @@
+package org.flipstorm.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The nightly comparison flags a planted regression and ignores sampling noise. */
+class CompareTest {
+    @TempDir
+    static Path dir;
+
+    /** Writes a campaign of 2,000 trials per layer whose SDC counts are {@code conv1} and {@code logits}. */
+    private static Path campaign(String name, int conv1, int logits) throws Exception {
+        Path trials = dir.resolve(name).resolve("trials");
+        Files.createDirectories(trials);
+        HandMadeParquet.write(trials, "CREATE TABLE t AS SELECT 'm' AS model_id, l.layer_index, l.layer_name,"
+                + " CASE WHEN i < l.sdc THEN 'sdc' ELSE 'masked' END AS outcome, 0.1::FLOAT AS delta_loss"
+                + " FROM range(2000) r(i), (VALUES (0, 'conv1', " + conv1 + "), (5, 'logits', " + logits + "))"
+                + " l(layer_index, layer_name, sdc)");
+        return dir.resolve(name);
+    }
+
+    @BeforeAll
+    static void campaigns() throws Exception {
+        campaign("monday", 100, 400);
+        campaign("tuesday", 108, 392);      // noise: +8 and -8 trials out of 2,000
+        campaign("wednesday", 200, 390);    // conv1 doubles: a regression
+    }
+
+    @Test
+    void samplingNoiseIsNotARegression() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = CompareMain.run(new String[] {dir.resolve("monday").toString(), dir.resolve("tuesday").toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("2 groups compared, 0 regressed, 0 improved"));
+    }
+
+    @Test
+    void aPlantedRegressionFailsTheRunAndIsWrittenAsCsvAndHtml() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Path report = dir.resolve("diff");
+        int status = CompareMain.run(new String[] {dir.resolve("monday").toString(),
+            dir.resolve("wednesday").toString(), "--out", report.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(CompareMain.REGRESSION, status);
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("regressed m / conv1: 0.0500"), printed);
+        List<String> csv = Files.readAllLines(report.resolve("compare.csv"));
+        assertEquals(3, csv.size());
+        assertTrue(csv.get(1).startsWith("m,conv1,2000,0.050000,") && csv.get(1).endsWith(",regressed"), csv.get(1));
+        assertTrue(csv.get(2).endsWith(",unchanged"), csv.get(2));
+        assertTrue(Files.readString(report.resolve("compare.html")).contains("1 regressed"));
+    }
+
+    @Test
+    void badInputIsExitTwoWithTheUsage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, CompareMain.run(new String[] {dir.resolve("monday").toString()}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: compare"), err.toString());
+        assertEquals(2, CompareMain.run(new String[] {dir.resolve("monday").toString(), dir.resolve("nope").toString()},
+                System.out, System.err));
+    }
+}
