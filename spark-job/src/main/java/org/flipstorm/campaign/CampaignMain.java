@@ -38,8 +38,8 @@ public final class CampaignMain {
         PreparedCampaign prepared;
         try {
             CampaignSpec spec = parse(argv);
-            CampaignRunner.checkOutput(spec);
             prepared = PreparedCampaign.of(spec);
+            CampaignRunner.checkOutput(prepared);
         } catch (IllegalArgumentException | ZooException e) {
             err.println("campaign: " + e.getMessage());
             return EXIT_BAD_INPUT;

@@ -1,5 +1,6 @@
 package org.flipstorm.campaign;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -8,15 +9,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -62,16 +62,58 @@ public final class CampaignRunner {
     }
 
     /**
-     * Refuses to start when the campaign's output exists and overwriting was not asked for.
-     * Called before Spark starts, so a refused campaign writes nothing.
+     * Decides what happens to an existing campaign directory, before Spark starts: nothing there,
+     * or the same campaign (same spec identity and weights, so the same campaign id) to resume; or
+     * {@code overwrite} to discard it. Anything else is refused with the differences named, and
+     * nothing is written.
      */
-    public static void checkOutput(CampaignSpec spec) throws IOException {
+    public static void checkOutput(PreparedCampaign prepared) throws IOException {
+        CampaignSpec spec = prepared.spec();
         Path dir = campaignDir(spec);
         FileSystem fs = dir.getFileSystem(new Configuration());
-        if (fs.exists(new Path(dir, TRIALS_DIR)) && !spec.overwrite()) {
-            throw new IllegalArgumentException("campaign output " + new Path(dir, TRIALS_DIR) + " already exists;"
-                    + " choose another campaign name or output, or set campaign.overwrite = true");
+        Path manifest = new Path(dir, MANIFEST);
+        if (spec.overwrite() || !fs.exists(dir)) {
+            return;
         }
+        if (fs.exists(manifest)) {
+            JsonNode old = readManifest(fs, manifest);
+            String oldId = old.path("campaign_id").asText();
+            if (oldId.equals(prepared.context().campaignId())) {
+                return;
+            }
+            throw new IllegalArgumentException("campaign " + dir + " was started with another spec or other weights ("
+                    + specDifferences(old, prepared) + "); a campaign cannot change under its results: choose"
+                    + " another campaign name, or set campaign.overwrite = true to discard it");
+        }
+        if (fs.exists(new Path(dir, TRIALS_DIR))) {
+            throw new IllegalArgumentException("campaign output " + new Path(dir, TRIALS_DIR) + " exists without a"
+                    + " manifest, so it cannot be resumed; choose another campaign name or output, or set"
+                    + " campaign.overwrite = true");
+        }
+    }
+
+    private static JsonNode readManifest(FileSystem fs, Path manifest) throws IOException {
+        try (var in = fs.open(manifest)) {
+            return new ObjectMapper().readTree(in);
+        }
+    }
+
+    /** The spec fields (and weights) that differ between a manifest and a prepared campaign. */
+    static String specDifferences(JsonNode manifest, PreparedCampaign p) {
+        JsonNode now = new ObjectMapper().valueToTree(p.spec());
+        JsonNode was = manifest.path("spec");
+        List<String> diffs = new java.util.ArrayList<>();
+        now.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("overwrite") && !f.equals("master") && !now.get(f).equals(was.get(f))) {
+                diffs.add(f + ": was " + was.get(f) + ", now " + now.get(f));
+            }
+        });
+        String oldSha = manifest.path("model_card").path("weightsSha256").asText();
+        if (!oldSha.equals(p.card().weightsSha256())) {
+            diffs.add("model weights: was " + oldSha + ", now " + p.card().weightsSha256());
+        }
+        return diffs.isEmpty() ? "campaign id " + manifest.path("campaign_id").asText() + " vs "
+                + p.context().campaignId() : String.join("; ", diffs);
     }
 
     /**
@@ -80,7 +122,7 @@ public final class CampaignRunner {
      * spark-submit configured) and stops at the end.
      */
     public static Result run(PreparedCampaign prepared, PrintStream out) throws IOException {
-        checkOutput(prepared.spec());
+        checkOutput(prepared);
         scala.Option<SparkSession> existing = SparkSession.getActiveSession();
         if (existing.isDefined()) {
             return run(existing.get(), prepared, out);
@@ -93,53 +135,95 @@ public final class CampaignRunner {
         }
     }
 
-    /** Runs the campaign on an existing session. */
+    /**
+     * Runs the campaign's missing shards on an existing session. Each task commits its own shard
+     * (see {@link ShardStore}); a rerun after a crash runs only the shards without a commit.
+     */
     public static Result run(SparkSession spark, PreparedCampaign prepared, PrintStream out) throws IOException {
         long t0 = System.nanoTime();
         CampaignSpec spec = prepared.spec();
+        checkOutput(prepared);
         List<Shard> shards = TrialPlanner.plan(spec, prepared.layers());
         CampaignContext ctx = prepared.context();
+        Path dir = campaignDir(spec);
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        FileSystem fs = dir.getFileSystem(hadoop);
+        if (spec.overwrite() && fs.exists(dir)) {
+            fs.delete(dir, true);
+        }
+        fs.mkdirs(dir);
+        Map<Integer, ShardStore.Commit> before = ShardStore.committed(fs, dir);
+        List<Shard> todo = shards.stream().filter(s -> !before.containsKey(s.shardId())).toList();
+        long todoTrials = todo.stream().mapToLong(s -> s.trials().size()).sum();
+        writeManifest(fs, new Path(dir, MANIFEST), prepared, shards.size(), before.size(), "running", 0, 0);
         out.printf("campaign %s: model %s, %d layers x %,d trials = %,d trials in %d shards on %s%n",
                 ctx.campaignId(), ctx.modelId(), prepared.layers().size(), spec.trialsPerLayer(),
                 prepared.plannedTrials(), shards.size(), spark.sparkContext().master());
-
-        ProgressListener progress = new ProgressListener(out, shards.size(), prepared.plannedTrials(),
-                PROGRESS_INTERVAL_MS);
-        spark.sparkContext().addSparkListener(progress);
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> rows = jsc.parallelize(shards, Math.max(1, shards.size()))
-                .flatMap(shard -> ShardRunner.run(ctx, shard).iterator());
-        Dataset<Row> df = spark.createDataFrame(rows, TrialRows.SCHEMA);
-
-        Path dir = campaignDir(spec);
-        FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        Path staging = new Path(dir, "_staging-" + UUID.randomUUID());
-        Path trials = new Path(dir, TRIALS_DIR);
-        try {
-            df.write().mode(SaveMode.ErrorIfExists)
-                    .partitionBy(TrialRows.PARTITION_COLUMNS.toArray(String[]::new))
-                    .parquet(staging.toString());
-            if (fs.exists(trials)) {
-                fs.delete(trials, true);
-            }
-            if (!fs.rename(staging, trials)) {
-                throw new IOException("could not move " + staging + " to " + trials);
-            }
-        } finally {
-            if (fs.exists(staging)) {
-                fs.delete(staging, true);
-            }
-            spark.sparkContext().removeSparkListener(progress);
+        if (!before.isEmpty()) {
+            out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
+                    before.size(), shards.size(), todo.size(), todoTrials);
         }
-        long written = spark.read().parquet(trials.toString()).count();
-        double secs = (System.nanoTime() - t0) / 1e9;
+
+        if (!todo.isEmpty()) {
+            ProgressListener progress = new ProgressListener(out, todo.size(), todoTrials, PROGRESS_INTERVAL_MS);
+            spark.sparkContext().addSparkListener(progress);
+            String dirUri = fs.makeQualified(dir).toString();
+            Map<String, String> conf = hadoopSettings(hadoop);
+            try {
+                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                jsc.parallelize(todo, todo.size())
+                        .map(shard -> ShardRunner.runAndCommit(ctx, shard, dirUri, conf))
+                        .collect();
+            } finally {
+                spark.sparkContext().removeSparkListener(progress);
+            }
+        }
+
+        fs.delete(new Path(dir, ShardStore.STAGING_DIR), true);
+        Map<Integer, ShardStore.Commit> commits = ShardStore.committed(fs, dir);
+        long written = 0;
+        for (Shard s : shards) {
+            ShardStore.Commit c = commits.get(s.shardId());
+            if (c == null || c.rows() != s.trials().size()) {
+                throw new IllegalStateException("shard " + s.shardId() + " is " + (c == null ? "not committed"
+                        : "committed with " + c.rows() + " rows instead of " + s.trials().size())
+                        + "; rerun the campaign to complete it");
+            }
+            written += c.rows();
+        }
         if (written != prepared.plannedTrials()) {
-            throw new IllegalStateException("wrote " + written + " trial rows but planned "
+            throw new IllegalStateException("committed " + written + " trial rows but planned "
                     + prepared.plannedTrials());
         }
-        writeActivationHistograms(spark, fs, dir, prepared);
-        writeManifest(fs, new Path(dir, MANIFEST), prepared, shards.size(), written, secs);
+        if (!fs.exists(new Path(dir, ACTIVATIONS_DIR))) {
+            writeActivationHistograms(spark, fs, dir, prepared);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double engine = 0;
+        double task = 0;
+        for (Shard s : todo) {
+            engine += commits.get(s.shardId()).engineSeconds();
+            task += commits.get(s.shardId()).taskSeconds();
+        }
+        writeManifest(fs, new Path(dir, MANIFEST), prepared, shards.size(), commits.size(), "complete", written, secs);
+        if (!todo.isEmpty()) {
+            out.printf(Locale.ROOT, "ran %d shards (%,d trials) in %.1f s: task time %.1f s, of which engine %.1f s;"
+                            + " Spark and I/O overhead %.0f ms per task%n", todo.size(), todoTrials, secs, task,
+                    engine, 1000 * (task - engine) / todo.size());
+        }
         return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs);
+    }
+
+    /** The file-system settings tasks need to reach the output (fs.*, dfs.*, hadoop.*). */
+    private static Map<String, String> hadoopSettings(Configuration conf) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (Map.Entry<String, String> e : conf) {
+            String k = e.getKey();
+            if (k.startsWith("fs.") || k.startsWith("dfs.") || k.startsWith("hadoop.")) {
+                out.put(k, e.getValue());
+            }
+        }
+        return out;
     }
 
     /** Images profiled for the activation histograms (the first of the campaign's images). */
@@ -219,15 +303,19 @@ public final class CampaignRunner {
                 + " -D" + Dl4jRuntime.HELPERS_PROPERTY + "=false";
     }
 
-    private static void writeManifest(FileSystem fs, Path file, PreparedCampaign p, int shards, long trials,
-                                      double secs) throws IOException {
+    private static void writeManifest(FileSystem fs, Path file, PreparedCampaign p, int shards, int committed,
+                                      String status, long trials, double secs) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("campaign_id", p.context().campaignId());
+        m.put("status", status);
         m.put("schema_version", TrialRows.SCHEMA_VERSION);
         m.put("spec", p.spec());
         m.put("model_card", p.card());
         m.put("target_layers", p.layers());
         m.put("shards", shards);
+        m.put("planned_trials", p.plannedTrials());
+        m.put("committed_shards", committed);
+        m.put("commits", ShardStore.COMMITS_DIR);
         m.put("trials", trials);
         m.put("wall_seconds", secs);
         m.put("flipstorm_version", Versions.flipstorm());

@@ -19,6 +19,20 @@ final class ShardRunner {
     private ShardRunner() {}
 
     /** The rows of every trial of {@code shard}, ordered by trial id. */
+    /**
+     * Runs a shard and commits its rows under campaign directory {@code dirUri} (see
+     * {@link ShardStore}); {@code hadoop} are the driver's file-system settings.
+     */
+    static ShardStore.Commit runAndCommit(CampaignContext ctx, Shard shard, String dirUri, Map<String, String> hadoop)
+            throws java.io.IOException {
+        long t0 = System.nanoTime();
+        List<Row> rows = run(ctx, shard);
+        double engineSeconds = (System.nanoTime() - t0) / 1e9;
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        hadoop.forEach(conf::set);
+        return ShardStore.write(conf, new org.apache.hadoop.fs.Path(dirUri), shard.shardId(), rows, engineSeconds, t0);
+    }
+
     static List<Row> run(CampaignContext ctx, Shard shard) {
         ImageSet data = ExecutorResources.images(ctx.images());
         InjectionEngine engine = ExecutorResources.borrow(ctx);

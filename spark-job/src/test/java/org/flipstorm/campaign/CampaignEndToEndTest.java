@@ -167,6 +167,6 @@ class CampaignEndToEndTest {
         int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(CampaignMain.EXIT_BAD_INPUT, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("already exists"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("exists without a manifest"), err.toString());
     }
 }

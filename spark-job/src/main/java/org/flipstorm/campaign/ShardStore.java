@@ -1,0 +1,210 @@
+package org.flipstorm.campaign;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CreateFlag;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Exactly-once storage of a campaign's trials, one shard at a time, on any Hadoop file system.
+ *
+ * <p>A task writes its shard's rows as one Parquet file per layer under
+ * {@code <campaign>/_staging/<shard>-<uuid>/}, moves each into its partition directory
+ * {@code trials/model_id=M/layer_name=L/shard-NNNNNN.parquet} (rename with overwrite: a file is
+ * either absent or whole), and then creates the commit marker {@code _commits/shard-NNNNNN.json}
+ * holding the row count. A shard is done exactly when its marker exists. File names depend only on
+ * the shard and layer, so a retried, speculative or resumed attempt replaces the files of an earlier
+ * one instead of adding rows: no trial is ever stored twice.
+ */
+public final class ShardStore {
+    /** Marker directory inside a campaign directory. */
+    public static final String COMMITS_DIR = "_commits";
+    /** Staging directory inside a campaign directory. */
+    public static final String STAGING_DIR = "_staging";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final MessageType FILE_SCHEMA = fileSchema();
+
+    private ShardStore() {}
+
+    /**
+     * What a committed shard holds.
+     *
+     * @param shardId shard id
+     * @param rows trial rows
+     * @param engineSeconds time spent running the trials (model loading included)
+     * @param taskSeconds time of the whole task (running + writing + committing)
+     */
+    public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Marker file of shard {@code id}. */
+    static Path marker(Path campaignDir, int id) {
+        return new Path(new Path(campaignDir, COMMITS_DIR), String.format("shard-%06d.json", id));
+    }
+
+    /** The committed shards of a campaign directory, by id (empty if none). */
+    public static Map<Integer, Commit> committed(FileSystem fs, Path campaignDir) throws IOException {
+        Path dir = new Path(campaignDir, COMMITS_DIR);
+        Map<Integer, Commit> out = new TreeMap<>();
+        if (!fs.exists(dir)) {
+            return out;
+        }
+        for (FileStatus f : fs.listStatus(dir)) {
+            String n = f.getPath().getName();
+            if (!n.startsWith("shard-") || !n.endsWith(".json")) {
+                continue;
+            }
+            try (var in = fs.open(f.getPath())) {
+                Commit c = JSON.readValue(in.readAllBytes(), Commit.class);
+                out.put(c.shardId(), c);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes and commits one shard's rows (in {@link TrialRows#SCHEMA} order). Returns the commit.
+     */
+    public static Commit write(Configuration conf, Path campaignDir, int shardId, List<Row> rows, double engineSeconds,
+                               long taskStartNanos) throws IOException {
+        FileSystem fs = campaignDir.getFileSystem(conf);
+        Path staging = new Path(new Path(campaignDir, STAGING_DIR),
+                String.format("shard-%06d-%s", shardId, UUID.randomUUID()));
+        Map<List<String>, List<Row>> byPartition = new LinkedHashMap<>();
+        int model = TrialRows.SCHEMA.fieldIndex(TrialRows.MODEL_ID);
+        int layer = TrialRows.SCHEMA.fieldIndex(TrialRows.LAYER_NAME);
+        for (Row r : rows) {
+            byPartition.computeIfAbsent(List.of(r.getString(model), r.getString(layer)), k -> new ArrayList<>()).add(r);
+        }
+        String fileName = String.format("shard-%06d.parquet", shardId);
+        try {
+            Map<Path, Path> moves = new LinkedHashMap<>();
+            for (Map.Entry<List<String>, List<Row>> e : byPartition.entrySet()) {
+                String partition = TrialRows.MODEL_ID + "=" + escape(e.getKey().get(0)) + "/" + TrialRows.LAYER_NAME
+                        + "=" + escape(e.getKey().get(1));
+                Path tmp = new Path(new Path(staging, partition), fileName);
+                writeParquet(conf, tmp, e.getValue());
+                moves.put(tmp, new Path(new Path(new Path(campaignDir, CampaignRunner.TRIALS_DIR), partition), fileName));
+            }
+            FileContext fc = FileContext.getFileContext(campaignDir.toUri(), conf);
+            for (Map.Entry<Path, Path> m : moves.entrySet()) {
+                fs.mkdirs(m.getValue().getParent());
+                fc.rename(m.getKey(), m.getValue(), Options.Rename.OVERWRITE);
+            }
+            Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9);
+            Path marker = marker(campaignDir, shardId);
+            Path markerTmp = new Path(staging, "marker.json");
+            try (OutputStream out = fc.create(markerTmp, EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE),
+                    Options.CreateOpts.createParent())) {
+                out.write(JSON.writeValueAsBytes(c));
+            }
+            fs.mkdirs(marker.getParent());
+            fc.rename(markerTmp, marker, Options.Rename.OVERWRITE);
+            return c;
+        } finally {
+            fs.delete(staging, true);
+        }
+    }
+
+    private static void writeParquet(Configuration conf, Path file, List<Row> rows) throws IOException {
+        SimpleGroupFactory groups = new SimpleGroupFactory(FILE_SCHEMA);
+        StructField[] fields = TrialRows.SCHEMA.fields();
+        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withConf(conf).withType(FILE_SCHEMA)
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+            for (Row r : rows) {
+                Group g = groups.newGroup();
+                for (int i = 0; i < fields.length; i++) {
+                    String name = fields[i].name();
+                    if (TrialRows.PARTITION_COLUMNS.contains(name)) {
+                        continue;
+                    }
+                    DataType t = fields[i].dataType();
+                    if (t.equals(DataTypes.StringType)) {
+                        g.append(name, r.getString(i));
+                    } else if (t.equals(DataTypes.LongType)) {
+                        g.append(name, r.getLong(i));
+                    } else if (t.equals(DataTypes.IntegerType)) {
+                        g.append(name, r.getInt(i));
+                    } else if (t.equals(DataTypes.FloatType)) {
+                        g.append(name, r.getFloat(i));
+                    } else if (t.equals(DataTypes.BooleanType)) {
+                        g.append(name, r.getBoolean(i));
+                    } else {
+                        throw new IllegalStateException("no Parquet mapping for column " + name + " of type " + t);
+                    }
+                }
+                w.write(g);
+            }
+        }
+    }
+
+    /** The Parquet schema of a trial file: the trial row without the partition columns. */
+    private static MessageType fileSchema() {
+        Types.MessageTypeBuilder b = Types.buildMessage();
+        for (StructField f : TrialRows.SCHEMA.fields()) {
+            if (TrialRows.PARTITION_COLUMNS.contains(f.name())) {
+                continue;
+            }
+            DataType t = f.dataType();
+            if (t.equals(DataTypes.StringType)) {
+                b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(f.name());
+            } else if (t.equals(DataTypes.LongType)) {
+                b.required(PrimitiveTypeName.INT64).named(f.name());
+            } else if (t.equals(DataTypes.IntegerType)) {
+                b.required(PrimitiveTypeName.INT32).named(f.name());
+            } else if (t.equals(DataTypes.FloatType)) {
+                b.required(PrimitiveTypeName.FLOAT).named(f.name());
+            } else if (t.equals(DataTypes.BooleanType)) {
+                b.required(PrimitiveTypeName.BOOLEAN).named(f.name());
+            } else {
+                throw new IllegalStateException("no Parquet mapping for column " + f.name() + " of type " + t);
+            }
+        }
+        return b.named("trial");
+    }
+
+    /** Hive-style partition value escaping (as Spark does): unsafe characters as %XX. */
+    static String escape(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : value.toCharArray()) {
+            if (Character.isLetterOrDigit(ch) && ch < 128 || ch == '-' || ch == '_' || ch == '.') {
+                sb.append(ch);
+            } else {
+                sb.append(URLEncoder.encode(String.valueOf(ch), StandardCharsets.UTF_8).replace("+", "%20"));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,113 @@
+package org.flipstorm.campaign;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once shards: a campaign whose driver died part-way (simulated by removing some shards'
+ * commits and files, and leaving a stale staging directory) reruns only the missing shards and
+ * ends with the same rows, each trial once; a changed spec is refused and nothing is touched.
+ */
+class ResumeTest {
+    @TempDir
+    static Path dir;
+    private static Path model;
+    private static SparkSession reader;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Dl4jRuntime.configure();
+        model = Fixtures.saveTinyModel(dir);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (reader != null) {
+            reader.stop();
+        }
+    }
+
+    private static String run(Path conf, int expectedStatus, String... extra) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] argv = Stream.concat(Stream.of(conf.toString()), Stream.of(extra)).toArray(String[]::new);
+        int status = CampaignMain.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(expectedStatus, status, err.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<Row> rows(Path campaign) {
+        if (reader == null) {
+            reader = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                    .getOrCreate();
+        }
+        return reader.read().parquet(campaign.resolve("trials").toString()).orderBy("trial_id").collectAsList();
+    }
+
+    @Test
+    void aRerunAfterADriverLossRunsOnlyTheMissingShardsAndCountsEveryTrialOnce() throws Exception {
+        Path output = dir.resolve("resume");
+        Path conf = Fixtures.config(dir, model, output);
+        run(conf, 0);
+        Path campaign = output.resolve("t");
+        List<Row> complete = rows(campaign);
+        assertEquals(300, complete.size());
+
+        // shard 1 lost its commit and every file; shard 3 lost its commit but kept some files
+        // (a crash between the renames and the marker); a staging leftover of a killed task
+        Files.delete(campaign.resolve("_commits/shard-000001.json"));
+        Files.delete(campaign.resolve("_commits/shard-000003.json"));
+        try (Stream<Path> files = Files.walk(campaign.resolve("trials"))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().equals("shard-000001.parquet")).toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.createDirectories(campaign.resolve("_staging/shard-000001-dead"));
+
+        String printed = run(conf, 0);
+        assertTrue(printed.contains("resuming: 2 of 4 shards already committed; running the 2 missing"), printed);
+        List<Row> resumed = rows(campaign);
+        assertEquals(complete, resumed, "same rows, no trial twice");
+        assertEquals(300, resumed.stream().map(r -> r.getLong(r.fieldIndex("trial_id"))).distinct().count());
+        assertTrue(Files.notExists(campaign.resolve("_staging")), "staging cleaned");
+
+        String again = run(conf, 0);
+        assertTrue(again.contains("resuming: 4 of 4 shards already committed; running the 0 missing"), again);
+    }
+
+    @Test
+    void aChangedSpecUnderAnExistingCampaignIsRefusedAndNothingIsTouched() throws Exception {
+        Path output = dir.resolve("changed");
+        run(Fixtures.config(dir, model, output), 0);
+        Path campaign = output.resolve("t");
+        long before;
+        try (Stream<Path> s = Files.walk(campaign)) {
+            before = s.mapToLong(p -> p.toFile().lastModified() + p.toString().hashCode()).sum();
+        }
+        String printed = run(Fixtures.config(dir, model, output, "trials-per-layer = 60"),
+                CampaignMain.EXIT_BAD_INPUT);
+        assertTrue(printed.contains("was started with another spec") && printed.contains("trialsPerLayer: was 50, now 60"),
+                printed);
+        try (Stream<Path> s = Files.walk(campaign)) {
+            assertEquals(before, s.mapToLong(p -> p.toFile().lastModified() + p.toString().hashCode()).sum());
+        }
+    }
+}
