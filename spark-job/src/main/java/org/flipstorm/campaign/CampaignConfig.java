@@ -54,11 +54,16 @@ public final class CampaignConfig {
     public static final int MAX_BATCH_DEFAULT = org.flipstorm.inject.InjectionEngine.DEFAULT_MAX_BATCH;
     public static final String SPARK_MASTER = "spark-master";
     public static final String SPARK_MASTER_DEFAULT = "local[2]";
+    public static final String SAMPLING_TARGET = "sampling.target";
+    public static final String SAMPLING_MARGIN = "sampling.margin";
+    public static final String SAMPLING_CONFIDENCE = "sampling.confidence";
+    public static final String SAMPLING_GROUPS = "sampling.groups";
+    public static final String SAMPLING_ELIGIBLE = "sampling.eligible";
 
     private static final Set<String> KNOWN = Set.of(NAME, SEED, MODEL, IMAGES_DATASET, IMAGES_PATH, IMAGES_SPLIT,
             IMAGES_COUNT, LAYERS, TRIALS_PER_LAYER, BITS, FORMAT, FAULT_MODEL, BITS_PER_FAULT, MULTI_BIT,
             RANGE_DETECTOR, TARGET, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
-            SPARK_MASTER);
+            SPARK_MASTER, SAMPLING_TARGET, SAMPLING_MARGIN, SAMPLING_CONFIDENCE, SAMPLING_GROUPS, SAMPLING_ELIGIBLE);
 
     private CampaignConfig() {}
 
@@ -98,6 +103,14 @@ public final class CampaignConfig {
                     + new TreeSet<>(KNOWN));
         }
         try {
+            Sampling d = Sampling.DEFAULT;
+            Sampling sampling = new Sampling(
+                    c.hasPath(SAMPLING_TARGET) ? c.getString(SAMPLING_TARGET) : d.target(),
+                    c.hasPath(SAMPLING_MARGIN) ? c.getDouble(SAMPLING_MARGIN) : d.margin(),
+                    c.hasPath(SAMPLING_CONFIDENCE) ? c.getDouble(SAMPLING_CONFIDENCE) : d.confidence(),
+                    c.hasPath(SAMPLING_GROUPS) ? c.getString(SAMPLING_GROUPS) : d.groups(),
+                    c.hasPath(SAMPLING_ELIGIBLE) ? c.getString(SAMPLING_ELIGIBLE) : d.eligible());
+            boolean fixedCount = sampling.target().equals(Sampling.TRIALS);
             return new CampaignSpec(
                     c.hasPath(NAME) ? c.getString(NAME) : null,
                     c.hasPath(SEED) ? c.getLong(SEED) : SEED_DEFAULT,
@@ -108,7 +121,8 @@ public final class CampaignConfig {
                             c.hasPath(IMAGES_SPLIT) ? c.getString(IMAGES_SPLIT) : IMAGES_SPLIT_DEFAULT,
                             required(c, IMAGES_COUNT) ? c.getInt(IMAGES_COUNT) : 0),
                     stringOrList(c, LAYERS, LAYERS_DEFAULT),
-                    required(c, TRIALS_PER_LAYER) ? c.getInt(TRIALS_PER_LAYER) : 0,
+                    fixedCount && required(c, TRIALS_PER_LAYER) || c.hasPath(TRIALS_PER_LAYER)
+                            ? c.getInt(TRIALS_PER_LAYER) : 1,
                     bits(c),
                     c.hasPath(FORMAT) ? c.getString(FORMAT) : FORMAT_DEFAULT,
                     c.hasPath(FAULT_MODEL) ? c.getString(FAULT_MODEL) : FAULT_MODEL_DEFAULT,
@@ -120,7 +134,8 @@ public final class CampaignConfig {
                     c.hasPath(OVERWRITE) ? c.getBoolean(OVERWRITE) : OVERWRITE_DEFAULT,
                     c.hasPath(IMAGES_PER_SHARD) ? c.getInt(IMAGES_PER_SHARD) : IMAGES_PER_SHARD_DEFAULT,
                     c.hasPath(MAX_BATCH) ? c.getInt(MAX_BATCH) : MAX_BATCH_DEFAULT,
-                    c.hasPath(SPARK_MASTER) ? c.getString(SPARK_MASTER) : SPARK_MASTER_DEFAULT);
+                    c.hasPath(SPARK_MASTER) ? c.getString(SPARK_MASTER) : SPARK_MASTER_DEFAULT,
+                    sampling);
         } catch (ConfigException.WrongType e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

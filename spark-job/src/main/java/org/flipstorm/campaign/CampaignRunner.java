@@ -143,7 +143,7 @@ public final class CampaignRunner {
         long t0 = System.nanoTime();
         CampaignSpec spec = prepared.spec();
         checkOutput(prepared);
-        List<Shard> shards = TrialPlanner.plan(spec, prepared.layers());
+        List<Shard> shards = prepared.shards();
         CampaignContext ctx = prepared.context();
         Path dir = campaignDir(spec);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -156,9 +156,10 @@ public final class CampaignRunner {
         List<Shard> todo = shards.stream().filter(s -> !before.containsKey(s.shardId())).toList();
         long todoTrials = todo.stream().mapToLong(s -> s.trials().size()).sum();
         writeManifest(fs, new Path(dir, MANIFEST), prepared, shards.size(), before.size(), "running", 0, 0);
-        out.printf("campaign %s: model %s, %d layers x %,d trials = %,d trials in %d shards on %s%n",
-                ctx.campaignId(), ctx.modelId(), prepared.layers().size(), spec.trialsPerLayer(),
-                prepared.plannedTrials(), shards.size(), spark.sparkContext().master());
+        out.printf("campaign %s: model %s, %d layers in %d groups, %,d trials on %d eligible images (%s),"
+                        + " %d shards on %s%n", ctx.campaignId(), ctx.modelId(), prepared.layers().size(),
+                prepared.groups().size(), prepared.plannedTrials(), prepared.eligibleImages().length,
+                spec.sampling().eligible(), shards.size(), spark.sparkContext().master());
         if (!before.isEmpty()) {
             out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
                     before.size(), shards.size(), todo.size(), todoTrials);
@@ -314,6 +315,8 @@ public final class CampaignRunner {
         m.put("target_layers", p.layers());
         m.put("shards", shards);
         m.put("planned_trials", p.plannedTrials());
+        m.put("eligible_images", p.eligibleImages().length);
+        m.put("groups", p.groups());
         m.put("committed_shards", committed);
         m.put("commits", ShardStore.COMMITS_DIR);
         m.put("trials", trials);

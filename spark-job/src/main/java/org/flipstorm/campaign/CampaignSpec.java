@@ -31,12 +31,14 @@ import org.flipstorm.inject.NumberFormat;
  * @param imagesPerShard images per Spark task (all their trials run in that task)
  * @param maxBatch most rows in one suffix batch
  * @param master Spark master when the job is not launched by spark-submit
+ * @param sampling how many trials each group gets and on which images ({@link Sampling#DEFAULT} if null)
  */
 public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
                            int trialsPerLayer, List<Integer> bits, String format, String faultModel,
                            int bitsPerFault, String multiBit, boolean rangeDetector, String target, String output,
                            boolean overwrite,
-                           int imagesPerShard, int maxBatch, String master) implements Serializable {
+                           int imagesPerShard, int maxBatch, String master, Sampling sampling)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -115,6 +117,9 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         if (master == null || master.isBlank()) {
             master = "local[2]";
         }
+        if (sampling == null) {
+            sampling = Sampling.DEFAULT;
+        }
     }
 
     /**
@@ -125,7 +130,7 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         return String.join("|", name, Long.toString(seed), model, images.toString(), layers.toString(),
                 Integer.toString(trialsPerLayer), bits.toString(), format, faultModel, Integer.toString(bitsPerFault),
                 multiBit, Boolean.toString(rangeDetector), target, Integer.toString(imagesPerShard),
-                Integer.toString(maxBatch));
+                Integer.toString(maxBatch), sampling.identity());
     }
 
     /** True for a weight-fault campaign. */

@@ -28,8 +28,12 @@ import org.flipstorm.zoo.store.ModelStore;
  * @param card the model's card
  * @param layers the resolved target layers
  * @param context what the executors get
+ * @param eligibleImages dataset indices of the images trials may hit (all of the source, or those
+ *     the clean model classifies correctly)
+ * @param groups the planned groups and their sizes
  */
-public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLayer> layers, CampaignContext context) {
+public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLayer> layers, CampaignContext context,
+                               int[] eligibleImages, List<TrialPlanner.Group> groups) {
 
     /**
      * Checks {@code spec} against its model and data.
@@ -72,12 +76,41 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                 model.card().variant(),
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
                 spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), model.card().inputNormalization());
-        return new PreparedCampaign(spec, model.card(), layers, ctx);
+        int[] eligible = spec.sampling().eligible().equals(Sampling.CORRECT)
+                ? correctlyClassified(stack, images, src.count(), model.card().inputNormalization())
+                : java.util.stream.IntStream.range(0, src.count()).toArray();
+        if (eligible.length == 0) {
+            throw new IllegalArgumentException("the model classifies none of the " + src.count() + " images correctly,"
+                    + " so no image is eligible; check the model and dataset, or set campaign.sampling.eligible = all");
+        }
+        return new PreparedCampaign(spec, model.card(), layers, ctx, eligible,
+                TrialPlanner.groups(spec, layers, eligible.length));
+    }
+
+    /** Indices among the first {@code count} images whose clean top-1 class is their label. */
+    static int[] correctlyClassified(InjectableNetwork net, ImageSet images, int count,
+                                     org.flipstorm.zoo.data.Normalization norm) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (int start = 0; start < count; start += 256) {
+            int[] idx = java.util.stream.IntStream.range(start, Math.min(count, start + 256)).toArray();
+            long[] top1 = net.output(images.features(idx, norm)).argMax(1).toLongVector();
+            for (int i = 0; i < idx.length; i++) {
+                if (top1[i] == images.label(idx[i])) {
+                    out.add(idx[i]);
+                }
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Total number of trials. */
     public long plannedTrials() {
-        return (long) layers.size() * spec.trialsPerLayer();
+        return groups.stream().mapToLong(TrialPlanner.Group::trials).sum();
+    }
+
+    /** The shards that run the planned trials. */
+    public List<Shard> shards() {
+        return TrialPlanner.plan(spec, groups, eligibleImages);
     }
 
     /** The model's range profile; it must exist and belong to these weights and sites. */

@@ -13,11 +13,9 @@ import java.util.Locale;
  * @param groups {@code layer}: one group per (model, layer); {@code layer_bit}: one per (model, layer, bit)
  * @param eligible {@code correct}: trials only on images the clean model classifies correctly;
  *     {@code all}: every image of the source
- * @param adaptive run in rounds and stop a group once its Wilson interval is as narrow as the
- *     margin asks (with {@code margin})
  */
-public record Sampling(String target, double margin, double confidence, String groups, String eligible,
-                       boolean adaptive) implements Serializable {
+public record Sampling(String target, double margin, double confidence, String groups, String eligible)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Target: a fixed count per group. */
     public static final String TRIALS = "trials";
@@ -33,7 +31,7 @@ public record Sampling(String target, double margin, double confidence, String g
     public static final String ALL = "all";
 
     /** Defaults: fixed counts per layer, trials on correctly classified images only. */
-    public static final Sampling DEFAULT = new Sampling(TRIALS, 0.01, 0.95, BY_LAYER, CORRECT, false);
+    public static final Sampling DEFAULT = new Sampling(TRIALS, 0.01, 0.95, BY_LAYER, CORRECT);
 
     /** Checks every field; messages name the bad value and the expected form. */
     public Sampling {
@@ -46,10 +44,6 @@ public record Sampling(String target, double margin, double confidence, String g
         if (!(confidence > 0.5 && confidence < 1)) {
             throw new IllegalArgumentException("sampling.confidence " + confidence + " must be in (0.5, 1), e.g. 0.95");
         }
-        if (adaptive && !target.equals(MARGIN)) {
-            throw new IllegalArgumentException("sampling.adaptive needs sampling.target = margin (it stops a group"
-                    + " when its interval reaches the margin)");
-        }
     }
 
     /** True when groups are split by bit. */
@@ -59,8 +53,7 @@ public record Sampling(String target, double margin, double confidence, String g
 
     /** Stable text for the campaign identity. */
     public String identity() {
-        return String.format(Locale.ROOT, "%s/%.6f/%.6f/%s/%s/%b", target, margin, confidence, groups, eligible,
-                adaptive);
+        return String.format(Locale.ROOT, "%s/%.6f/%.6f/%s/%s", target, margin, confidence, groups, eligible);
     }
 
     private static void oneOf(String key, String v, String... allowed) {

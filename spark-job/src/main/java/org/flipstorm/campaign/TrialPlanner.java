@@ -6,74 +6,130 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * Draws a campaign's trials from its seed and packs them into shards.
+ * Plans a campaign: its groups, how many trials each gets, which fault sites they hit, and the
+ * shards that run them.
  *
- * <p>Trial {@code t}'s image, neuron and bit come from a generator seeded by (campaign seed,
- * {@code t}) alone, so any trial can be replayed without the others and the same spec always gives
- * the same trials, whatever the cluster. Trial ids run layer by layer: the k-th trial of the i-th
- * selected layer has id {@code i * trialsPerLayer + k}.
+ * <p>A group is a (layer) or (layer, bit) of the model; its population is every fault site it has:
+ * eligible images x neurons x bits. Its size is either the spec's fixed count or, for a margin of
+ * error, Leveugle et al.'s sample size with the finite-population correction; a group whose
+ * population is not larger than its size runs exhaustively. Trial k of a group hits site
+ * {@link SamplePermutation#index} (k): distinct sites, a uniform sample without replacement, and
+ * each trial computable alone from (seed, group, k). Trial ids number the groups' trials one group
+ * after another.
  */
 public final class TrialPlanner {
     private TrialPlanner() {}
 
-    /** The single-bit trial with id {@code trialId} of a layer, drawn over {@code imageCount} images. */
-    public static Trial draw(long seed, long trialId, TargetLayer layer, int imageCount, int[] bitChoices) {
-        return draw(seed, trialId, layer, imageCount, bitChoices, 1, 32, false);
+    /**
+     * One group.
+     *
+     * @param groupId position in the plan
+     * @param layer the target layer
+     * @param bit the bit of a (layer, bit) group, or -1 for every bit of the spec
+     * @param population fault sites: eligible images x neurons x bits
+     * @param trials trials planned
+     * @param firstTrialId id of the group's first trial
+     */
+    public record Group(int groupId, TargetLayer layer, int bit, long population, long trials, long firstTrialId)
+            implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** True when every site of the group runs. */
+        public boolean exhaustive() {
+            return trials == population;
+        }
     }
 
-    /**
-     * The trial with id {@code trialId}: image, neuron, and the {@code k} bits it hits, either
-     * neighbours of a drawn bit (shifted down to fit in {@code width} bits) or {@code k} distinct
-     * bits drawn from {@code bitChoices}.
-     */
-    public static Trial draw(long seed, long trialId, TargetLayer layer, int imageCount, int[] bitChoices, int k,
-                             int width, boolean randomBits) {
-        SplittableRandom r = new SplittableRandom(mix(seed, trialId));
-        int image = r.nextInt(imageCount);
-        long neuron = r.nextLong(layer.neurons());
-        int first = bitChoices[r.nextInt(bitChoices.length)];
-        int mask;
-        if (k == 1) {
-            mask = 1 << first;
-        } else if (!randomBits) {
-            int start = Math.min(first, width - k);
-            mask = (int) (((1L << k) - 1) << start);
-        } else {
-            int[] pool = bitChoices.clone();
-            mask = 1 << first;
-            int chosen = 1;
-            for (int i = 0; i < pool.length && chosen < k; i++) {
-                int j = i + r.nextInt(pool.length - i);
-                int t = pool[i];
-                pool[i] = pool[j];
-                pool[j] = t;
-                if ((mask & (1 << pool[i])) == 0) {
-                    mask |= 1 << pool[i];
-                    chosen++;
-                }
+    /** The groups of a campaign over {@code eligibleImages} images, with their sizes. */
+    public static List<Group> groups(CampaignSpec spec, List<TargetLayer> layers, int eligibleImages) {
+        Sampling s = spec.sampling();
+        int[] bits = spec.bitChoices();
+        List<Group> out = new ArrayList<>();
+        long next = 0;
+        for (TargetLayer layer : layers) {
+            int[] groupBits = s.byBit() ? bits : new int[] {-1};
+            for (int bit : groupBits) {
+                long population = Math.multiplyExact(Math.multiplyExact((long) eligibleImages, layer.neurons()),
+                        bit >= 0 ? 1 : bits.length);
+                long n = s.target().equals(Sampling.TRIALS) ? Math.min(spec.trialsPerLayer(), population)
+                        : Sampling.leveugle(population, s.margin(), s.confidence());
+                out.add(new Group(out.size(), layer, bit, population, n, next));
+                next += n;
             }
         }
-        return new Trial(trialId, image, layer.index(), neuron, Integer.numberOfTrailingZeros(mask), mask);
+        return out;
     }
 
     /**
-     * Plans every trial of the campaign and packs them by image block: shard {@code s} holds the
-     * trials whose image falls in {@code [s * imagesPerShard, (s + 1) * imagesPerShard)}.
-     * Shards without trials are left out.
+     * Trial {@code k} of {@code group}: the k-th site of the group's permutation, decoded into
+     * (image, neuron, bit), and the mask of the bits it hits.
+     *
+     * @param eligible dataset indices of the eligible images
      */
-    public static List<Shard> plan(CampaignSpec spec, List<TargetLayer> layers) {
-        int imageCount = spec.images().count();
+    public static Trial trial(CampaignSpec spec, Group group, long k, int[] eligible) {
         int[] bits = spec.bitChoices();
-        int shardCount = (imageCount + spec.imagesPerShard() - 1) / spec.imagesPerShard();
+        long key = mix(spec.seed(), group.groupId() + 0x5EEDL);
+        long site = SamplePermutation.index(key, k, group.population());
+        int b = group.bit() >= 0 ? 1 : bits.length;
+        int first = group.bit() >= 0 ? group.bit() : bits[(int) (site % b)];
+        long rest = site / b;
+        long neuron = rest % group.layer().neurons();
+        int image = eligible[(int) (rest / group.layer().neurons())];
+        long id = group.firstTrialId() + k;
+        int mask = mask(spec, first, id, bits);
+        return new Trial(id, image, group.layer().index(), neuron, Integer.numberOfTrailingZeros(mask), mask);
+    }
+
+    /**
+     * The bits a fault hits, the first one being {@code first}: k neighbours shifted down to fit in
+     * the format, or k distinct bits drawn (from (seed, trial id)) among {@code bitChoices}.
+     */
+    private static int mask(CampaignSpec spec, int first, long trialId, int[] bitChoices) {
+        int k = spec.bitsPerFault();
+        if (k == 1) {
+            return 1 << first;
+        }
+        if (!spec.multiBit().equals(CampaignSpec.MULTI_BIT_RANDOM)) {
+            int start = Math.min(first, spec.numberFormat().bits() - k);
+            return (int) (((1L << k) - 1) << start);
+        }
+        SplittableRandom r = new SplittableRandom(mix(spec.seed(), trialId));
+        int[] pool = bitChoices.clone();
+        int mask = 1 << first;
+        int chosen = 1;
+        for (int i = 0; i < pool.length && chosen < k; i++) {
+            int j = i + r.nextInt(pool.length - i);
+            int t = pool[i];
+            pool[i] = pool[j];
+            pool[j] = t;
+            if ((mask & (1 << pool[i])) == 0) {
+                mask |= 1 << pool[i];
+                chosen++;
+            }
+        }
+        return mask;
+    }
+
+    /** Plans every trial over every image of the source (tests, and campaigns with eligible = all). */
+    public static List<Shard> plan(CampaignSpec spec, List<TargetLayer> layers) {
+        return plan(spec, groups(spec, layers, spec.images().count()),
+                java.util.stream.IntStream.range(0, spec.images().count()).toArray());
+    }
+
+    /**
+     * Draws every trial of {@code groups} and packs them by image block: shard {@code s} holds the
+     * trials whose image falls in {@code [s * imagesPerShard, (s + 1) * imagesPerShard)}, so one
+     * clean pass of the block serves all its trials. Shards without trials are left out.
+     */
+    public static List<Shard> plan(CampaignSpec spec, List<Group> groups, int[] eligible) {
+        int shardCount = (spec.images().count() + spec.imagesPerShard() - 1) / spec.imagesPerShard();
         List<List<Trial>> byShard = new ArrayList<>();
         for (int s = 0; s < shardCount; s++) {
             byShard.add(new ArrayList<>());
         }
-        for (int i = 0; i < layers.size(); i++) {
-            for (int k = 0; k < spec.trialsPerLayer(); k++) {
-                long id = (long) i * spec.trialsPerLayer() + k;
-                Trial t = draw(spec.seed(), id, layers.get(i), imageCount, bits, spec.bitsPerFault(),
-                        spec.numberFormat().bits(), spec.multiBit().equals(CampaignSpec.MULTI_BIT_RANDOM));
+        for (Group g : groups) {
+            for (long k = 0; k < g.trials(); k++) {
+                Trial t = trial(spec, g, k, eligible);
                 byShard.get(t.imageIndex() / spec.imagesPerShard()).add(t);
             }
         }

@@ -20,7 +20,8 @@ class TrialPlannerTest {
 
     private static CampaignSpec spec(long seed, List<Integer> bits, String format, int k, String multiBit) {
         return new CampaignSpec("p", seed, "m.zip", new CampaignSpec.ImageSource("fashion-mnist", null, "test", 100),
-                List.of("all"), 500, bits, format, "flip", k, multiBit, false, "activations", "out", false, 10, 64, null);
+                List.of("all"), 500, bits, format, "flip", k, multiBit, false, "activations", "out", false, 10, 64, null,
+                null);
     }
 
     private static List<Trial> all(List<Shard> shards) {
@@ -76,10 +77,70 @@ class TrialPlannerTest {
     }
 
     @Test
-    void aTrialReplaysAloneFromSeedAndId() {
-        List<Trial> trials = all(TrialPlanner.plan(spec(9, List.of()), LAYERS));
+    void aTrialReplaysAloneFromSeedGroupAndPosition() {
+        CampaignSpec spec = spec(9, List.of());
+        List<Trial> trials = all(TrialPlanner.plan(spec, LAYERS));
         Trial t = trials.get(777);
-        TargetLayer layer = LAYERS.get((int) (t.trialId() / 500));
-        assertEquals(t, TrialPlanner.draw(9, t.trialId(), layer, 100, spec(9, List.of()).bitChoices(), 1, 32, false));
+        List<TrialPlanner.Group> groups = TrialPlanner.groups(spec, LAYERS, 100);
+        TrialPlanner.Group g = groups.get((int) (t.trialId() / 500));
+        int[] all = java.util.stream.IntStream.range(0, 100).toArray();
+        assertEquals(t, TrialPlanner.trial(spec, g, t.trialId() - g.firstTrialId(), all));
+    }
+
+    @Test
+    void leveuglesSampleSizesMatchHandComputedValues() {
+        // infinite-population limit at +-1%, 95%: 1.96^2 * 0.25 / 0.01^2 = 9,604 (9,603.6 rounded up)
+        assertEquals(9_604, Sampling.leveugle(Long.MAX_VALUE / 4, 0.01, 0.95));
+        // N = 10,000: 10000 / (1 + 1e-4 * 9999 / (1.959964^2 * 0.25)) = 4,899.0..
+        assertEquals(4_900, Sampling.leveugle(10_000, 0.01, 0.95));
+        // +-5% at 99% for N = 1,000: 1000 / (1 + 0.0025 * 999 / (2.575829^2 * 0.25)) = 399.1..
+        assertEquals(400, Sampling.leveugle(1_000, 0.05, 0.99));
+        assertEquals(7, Sampling.leveugle(7, 0.01, 0.95), "never more than the population");
+    }
+
+    @Test
+    void theSamplePermutationIsABijectionSoSmallGroupsRunExhaustively() {
+        for (long n : new long[] {1, 2, 3, 10, 97, 1000}) {
+            Set<Long> seen = new HashSet<>();
+            for (long k = 0; k < n; k++) {
+                long x = SamplePermutation.index(12345, k, n);
+                assertTrue(x >= 0 && x < n);
+                assertTrue(seen.add(x), "n " + n + ": " + x + " twice");
+            }
+        }
+        // logits: 10 neurons x 2 bits x 3 eligible images = 60 sites < 500 planned: all 60, once each
+        CampaignSpec spec = spec(5, List.of(30, 31));
+        TrialPlanner.Group logits = TrialPlanner.groups(spec, LAYERS, 3).get(2);
+        assertEquals(60, logits.population());
+        assertTrue(logits.exhaustive());
+        int[] eligible = {4, 17, 99};
+        Set<String> sites = new HashSet<>();
+        for (long k = 0; k < logits.trials(); k++) {
+            Trial t = TrialPlanner.trial(spec, logits, k, eligible);
+            assertTrue(t.imageIndex() == 4 || t.imageIndex() == 17 || t.imageIndex() == 99, t.toString());
+            assertTrue(sites.add(t.imageIndex() + "/" + t.neuronIndex() + "/" + t.bit()), "site twice: " + t);
+        }
+    }
+
+    @Test
+    void aMarginTargetSizesEveryGroupAndBitGroupsFixTheirBit() {
+        CampaignSpec base = spec(3, List.of(30, 31));
+        CampaignSpec spec = new CampaignSpec(base.name(), base.seed(), base.model(), base.images(), base.layers(),
+                1, base.bits(), base.format(), base.faultModel(), 1, base.multiBit(), false, base.target(),
+                base.output(), false, 10, 64, null, new Sampling(Sampling.MARGIN, 0.05, 0.95, Sampling.BY_LAYER_BIT,
+                Sampling.ALL));
+        List<TrialPlanner.Group> groups = TrialPlanner.groups(spec, LAYERS, 100);
+        assertEquals(6, groups.size(), "3 layers x 2 bits");
+        TrialPlanner.Group conv1bit31 = groups.get(1);
+        assertEquals(31, conv1bit31.bit());
+        assertEquals(100L * 2880, conv1bit31.population());
+        assertEquals(Sampling.leveugle(288_000, 0.05, 0.95), conv1bit31.trials());
+        assertEquals(groups.get(0).trials(), conv1bit31.firstTrialId());
+        for (long k = 0; k < 50; k++) {
+            assertEquals(31, TrialPlanner.trial(spec, conv1bit31, k,
+                    java.util.stream.IntStream.range(0, 100).toArray()).bit());
+        }
+        // logits bit 31: 1,000 sites, +-5% at 95% needs 1000 / (1 + 0.0025 * 999 / 0.960365) = 277.7..
+        assertEquals(278, groups.get(5).trials());
     }
 }
