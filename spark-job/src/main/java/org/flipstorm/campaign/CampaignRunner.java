@@ -249,7 +249,7 @@ public final class CampaignRunner {
         CampaignContext ctx = prepared.context();
         List<org.flipstorm.inject.ActivationHistogram.Bin> bins;
         try {
-            var model = org.flipstorm.zoo.store.ModelStore.load(java.nio.file.Path.of(ctx.modelPath()));
+            var model = org.flipstorm.zoo.store.ModelStore.load(ModelFiles.local(ctx.modelPath(), fs.getConf()));
             var src = ctx.images();
             var images = org.flipstorm.zoo.data.Datasets.load(src.dataset(), src.split(),
                     java.util.Optional.ofNullable(src.path()).map(java.nio.file.Path::of));

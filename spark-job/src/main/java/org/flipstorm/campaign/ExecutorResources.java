@@ -19,8 +19,8 @@ import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.store.ModelStore;
 
 /**
- * Per-JVM caches of an executor: each model is read from disk once per JVM (keyed by path and
- * weights hash) and each concurrent task borrows its own copy of the network, since DL4J layers
+ * Per-JVM caches of an executor: each model is read once per JVM (keyed by path and weights
+ * hash; remote paths such as hdfs: are fetched through Hadoop, see {@link ModelFiles}) and each concurrent task borrows its own copy of the network, since DL4J layers
  * are not thread-safe; datasets are read once per JVM.
  */
 final class ExecutorResources {
@@ -75,7 +75,10 @@ final class ExecutorResources {
     private static Model load(CampaignContext ctx) {
         ModelStore.LoadedModel m;
         try {
-            m = ModelStore.load(Path.of(ctx.modelPath()));
+            m = ModelStore.load(ModelFiles.local(ctx.modelPath(), new org.apache.hadoop.conf.Configuration()));
+        } catch (IOException e) {
+            throw new IllegalStateException("executor cannot fetch the model " + ctx.modelPath() + ": "
+                    + e.getMessage(), e);
         } catch (ZooException e) {
             throw new IllegalStateException("executor cannot load the model: " + e.getMessage(), e);
         }

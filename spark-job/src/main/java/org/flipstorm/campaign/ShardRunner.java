@@ -26,6 +26,7 @@ final class ShardRunner {
     static ShardStore.Commit runAndCommit(CampaignContext ctx, Shard shard, String dirUri, Map<String, String> hadoop)
             throws java.io.IOException {
         long t0 = System.nanoTime();
+        GpuPinning.pin();
         List<Row> rows = run(ctx, shard);
         double engineSeconds = (System.nanoTime() - t0) / 1e9;
         org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();

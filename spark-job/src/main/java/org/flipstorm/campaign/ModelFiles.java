@@ -1,0 +1,65 @@
+package org.flipstorm.campaign;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.flipstorm.inject.RangeProfile;
+import org.flipstorm.zoo.store.ModelStore;
+
+/**
+ * Model zips wherever a Hadoop file system can reach them ({@code file:}, {@code hdfs:},
+ * {@code s3a:}, ...). A local path is used as it is; a remote one is copied once per JVM, with its
+ * card and range profile, into {@code java.io.tmpdir/flipstorm-models/} and loaded from there.
+ */
+final class ModelFiles {
+    private ModelFiles() {}
+
+    /** A local path holding the model zip named by {@code location}. */
+    static synchronized Path local(String location, Configuration conf) throws IOException {
+        URI uri = URI.create(location.replace(" ", "%20"));
+        if (uri.getScheme() == null || uri.getScheme().equals("file") || uri.getScheme().length() == 1) {
+            return uri.getScheme() == null || uri.getScheme().length() == 1 ? Path.of(location) : Path.of(uri);
+        }
+        org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri);
+        FileSystem fs = remote.getFileSystem(conf);
+        if (!fs.exists(remote)) {
+            throw new IOException("model " + location + " does not exist");
+        }
+        String stamp = Long.toHexString(fs.getFileStatus(remote).getModificationTime()) + "-"
+                + Integer.toHexString(location.hashCode());
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "flipstorm-models", stamp);
+        Path zip = dir.resolve(remote.getName());
+        if (Files.isRegularFile(zip)) {
+            return zip;
+        }
+        Files.createDirectories(dir);
+        copy(fs, remote, dir.resolve(remote.getName()), true);
+        copy(fs, new org.apache.hadoop.fs.Path(remote.getParent(), ModelStore.cardPath(zip).getFileName().toString()),
+                ModelStore.cardPath(zip), true);
+        copy(fs, new org.apache.hadoop.fs.Path(remote.getParent(), RangeProfile.pathFor(zip).getFileName().toString()),
+                RangeProfile.pathFor(zip), false);
+        return zip;
+    }
+
+    /** Copies a remote file to {@code target} via a temporary file (another task may be reading). */
+    private static void copy(FileSystem fs, org.apache.hadoop.fs.Path from, Path target, boolean required)
+            throws IOException {
+        if (!fs.exists(from)) {
+            if (required) {
+                throw new IOException(from + " does not exist; a model zip needs its card beside it");
+            }
+            return;
+        }
+        Path tmp = Files.createTempFile(target.getParent(), ".fetch", ".tmp");
+        try (var in = fs.open(from)) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

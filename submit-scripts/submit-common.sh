@@ -1,0 +1,39 @@
+# Shared by the cluster submit scripts: the cluster jar, spark-submit, the executor settings that
+# every FlipStorm executor needs. Source it; do not run it.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# spark-submit of a Spark 4.1 installation (SPARK_HOME), or fail with what to do.
+flipstorm_spark_submit() {
+  if [[ -z "${SPARK_HOME:-}" || ! -x "$SPARK_HOME/bin/spark-submit" ]]; then
+    echo "SPARK_HOME must point at a Spark 4.1 installation (with bin/spark-submit); got '${SPARK_HOME:-}'" >&2
+    return 2
+  fi
+  "$SPARK_HOME/bin/spark-submit" "$@"
+}
+
+# The job jar with everything but Spark (built once: mvn -Pcluster-jar -DskipTests package).
+flipstorm_cluster_jar() {
+  local jar
+  jar="$(ls "$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar 2>/dev/null | sed -n 1p)"
+  if [[ -z "$jar" ]]; then
+    (cd "$FLIPSTORM_HOME" && mvn -q -B -Pcluster-jar -DskipTests package) >&2 || return 1
+    jar="$(ls "$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar | sed -n 1p)"
+  fi
+  echo "$jar"
+}
+
+# --conf arguments every FlipStorm submit passes: the JVM options of conf/jvm.options on driver
+# and executors, one OpenMP thread per executor core, bounded ND4J off-heap memory.
+flipstorm_submit_confs() {
+  local opts cores
+  opts="$(flipstorm_jvm_options)"
+  cores="${FLIPSTORM_EXECUTOR_CORES:-2}"
+  printf '%s\n' \
+    --conf "spark.driver.extraJavaOptions=$opts" \
+    --conf "spark.executor.extraJavaOptions=$opts -Dorg.bytedeco.javacpp.maxbytes=${FLIPSTORM_OFFHEAP:-2g} -Dorg.bytedeco.javacpp.maxphysicalbytes=${FLIPSTORM_PHYSICAL:-6g}" \
+    --conf "spark.executor.cores=$cores" \
+    --conf "spark.executorEnv.OMP_NUM_THREADS=1" \
+    --conf "spark.executor.memory=${FLIPSTORM_EXECUTOR_MEMORY:-2g}" \
+    --conf "spark.executor.memoryOverhead=${FLIPSTORM_EXECUTOR_OVERHEAD:-6g}" \
+    --conf "spark.task.maxFailures=${FLIPSTORM_TASK_FAILURES:-4}"
+}
