@@ -2,8 +2,6 @@ package org.flipstorm.analysis;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Accuracy against confidence, as in the study: keep only the images the clean model is at least

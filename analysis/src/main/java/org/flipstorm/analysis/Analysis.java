@@ -65,13 +65,7 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
                 f6(r.sdcRate()), f6(r.sdcInterval().low()), f6(r.sdcInterval().high()), Long.toString(r.nonFinite()),
                 f6(r.nonFiniteRate()), f6(r.meanDeltaLoss()), f6(r.sdDeltaLoss()))).toList()));
         if (!improvement.isEmpty()) {
-            t.add(new Table("improvement", "Reliability improvement (baseline SDC / text-guided SDC)" + ci,
-                    List.of("architecture", "layer_index", "layer_name", "baseline_sdc", "baseline_trials",
-                            "text_guided_sdc", "text_guided_trials", "improvement", "ci_low", "ci_high"),
-                    improvement.stream().map(r -> List.of(r.architecture(), Integer.toString(r.layerIndex()),
-                            r.layerName(), Long.toString(r.baselineSdc()), Long.toString(r.baselineTrials()),
-                            Long.toString(r.guidedSdc()), Long.toString(r.guidedTrials()), f6(r.ratio()),
-                            f6(r.interval().low()), f6(r.interval().high()))).toList()));
+            t.add(improvementTable(improvement, confidence));
         }
         t.add(new Table("sdc_by_bit", "SDC rate by format and bit" + ci, List.of("model_id", "format", "bit", "trials",
                 "sdc", "sdc_rate", "sdc_ci_low", "sdc_ci_high", "non_finite"), bits.stream().map(r -> List.of(
@@ -104,6 +98,18 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
                     activationRanges()));
         }
         return t;
+    }
+
+    /** The improvement table (also written alone by {@code improvement}). */
+    static Table improvementTable(List<Improvement.Row> rows, double confidence) {
+        return new Table("improvement", String.format(Locale.ROOT,
+                "Reliability improvement (baseline SDC / text-guided SDC) (%.0f%% intervals)", confidence * 100),
+                List.of("architecture", "layer_index", "layer_name", "baseline_sdc", "baseline_trials",
+                        "text_guided_sdc", "text_guided_trials", "improvement", "ci_low", "ci_high"),
+                rows.stream().map(r -> List.of(r.architecture(), Integer.toString(r.layerIndex()), r.layerName(),
+                        Long.toString(r.baselineSdc()), Long.toString(r.baselineTrials()), Long.toString(r.guidedSdc()),
+                        Long.toString(r.guidedTrials()), f6(r.ratio()), f6(r.interval().low()),
+                        f6(r.interval().high()))).toList());
     }
 
     private List<List<String>> activationRanges() {

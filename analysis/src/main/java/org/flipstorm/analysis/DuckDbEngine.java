@@ -9,8 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
 
 /** Embedded DuckDB, in memory: no server, reads the Parquet files where they are. */
@@ -28,14 +26,13 @@ public final class DuckDbEngine implements QueryEngine {
 
     @Override
     public String thresholdsTable(List<Double> values) {
-        return values.stream().map(v -> String.format(Locale.ROOT, "%.6f", v))
-                .collect(Collectors.joining(", ", "(SELECT unnest([", "]) AS threshold)"));
+        return "(SELECT unnest([" + QueryEngine.literals(values, "") + "]) AS threshold)";
     }
 
     @Override
     public String quantiles(String column, double[] probabilities) {
-        return DoubleStream.of(probabilities).mapToObj(p -> String.format(Locale.ROOT, "%.6f", p))
-                .collect(Collectors.joining(", ", "quantile_cont(" + column + ", [", "])"));
+        return "quantile_cont(" + column + ", [" + QueryEngine.literals(DoubleStream.of(probabilities).boxed().toList(), "")
+                + "])";
     }
 
     @Override
@@ -54,52 +51,45 @@ public final class DuckDbEngine implements QueryEngine {
         return out;
     }
 
-    /** The current row of a JDBC result set. */
+    /** The current row of a JDBC result set; SQL errors become unchecked. */
     private record JdbcRow(ResultSet rs) implements ResultRow {
+        private interface Read<T> {
+            T get() throws SQLException;
+        }
+
+        private static <T> T read(Read<T> r) {
+            try {
+                return r.get();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read a DuckDB result: " + e.getMessage(), e);
+            }
+        }
+
         @Override
         public String getString(String column) {
-            try {
-                return rs.getString(column);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            return read(() -> rs.getString(column));
         }
 
         @Override
         public long getLong(String column) {
-            try {
-                return rs.getLong(column);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            return read(() -> rs.getLong(column));
         }
 
         @Override
         public double getDouble(String column) {
-            try {
+            return read(() -> {
                 double v = rs.getDouble(column);
                 return rs.wasNull() ? Double.NaN : v;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+            });
         }
 
         @Override
         public double[] getDoubleArray(String column) {
-            try {
+            Object[] q = read(() -> {
                 Array a = rs.getArray(column);
-                if (a == null) {
-                    return new double[0];
-                }
-                Object[] q = (Object[]) a.getArray();
-                double[] v = new double[q.length];
-                for (int i = 0; i < q.length; i++) {
-                    v[i] = q[i] == null ? Double.NaN : ((Number) q[i]).doubleValue();
-                }
-                return v;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
+                return a == null ? new Object[0] : (Object[]) a.getArray();
+            });
+            return QueryEngine.toDoubles(java.util.Arrays.asList(q));
         }
     }
 }

@@ -2,9 +2,7 @@ package org.flipstorm.analysis;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,17 +33,12 @@ public final class ImprovementMain {
             Path csv = args.csv();
             double confidence = args.confidence();
             Path trials = LayerSummary.trialsDir(dir);
-            if (!Files.isDirectory(trials)) {
-                throw new IllegalArgumentException("trial directory " + trials + " does not exist");
-            }
+            LayerSummary.requireDirectory(trials);
             List<Improvement.Row> rows = Improvement.compute(trials, confidence);
             if (rows.isEmpty()) {
                 throw new IllegalArgumentException("no layer under " + trials + " has both a baseline and a"
                         + " text_guided variant of one architecture");
             }
-            List<String> lines = new ArrayList<>();
-            lines.add("architecture,layer_index,layer_name,baseline_sdc,baseline_trials,text_guided_sdc,"
-                    + "text_guided_trials,improvement,ci_low,ci_high");
             out.printf(Locale.ROOT, "%-12s %5s %-14s %10s %10s %12s  %.0f%% CI%n", "architecture", "layer", "name",
                     "baseline", "text", "improvement", confidence * 100);
             Set<String> archs = new LinkedHashSet<>();
@@ -54,16 +47,13 @@ public final class ImprovementMain {
                 out.printf(Locale.ROOT, "%-12s %5d %-14s %10.4f %10.4f %11.2fx  [%.2f, %.2f]%n", r.architecture(),
                         r.layerIndex(), r.layerName(), r.baselineSdc() / (double) r.baselineTrials(),
                         r.guidedSdc() / (double) r.guidedTrials(), r.ratio(), r.interval().low(), r.interval().high());
-                lines.add(String.format(Locale.ROOT, "%s,%d,%s,%d,%d,%d,%d,%.6f,%.6f,%.6f", r.architecture(),
-                        r.layerIndex(), r.layerName(), r.baselineSdc(), r.baselineTrials(), r.guidedSdc(),
-                        r.guidedTrials(), r.ratio(), r.interval().low(), r.interval().high()));
             }
             for (String a : archs) {
                 double[] h = Improvement.headline(rows, a);
                 out.printf(Locale.ROOT, "%s: last layer %.2fx, overall (mean over layers) %.2fx%n", a, h[0], h[1]);
             }
             Path target = csv != null ? csv : dir.resolve("improvement.csv");
-            Files.write(target, lines);
+            Analysis.improvementTable(rows, confidence).writeCsv(target);
             out.println("wrote " + target);
             return 0;
         } catch (IllegalArgumentException e) {

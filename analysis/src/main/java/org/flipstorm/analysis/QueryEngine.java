@@ -51,6 +51,21 @@ public interface QueryEngine extends AutoCloseable {
         return execute(sql, reader);
     }
 
+    /** Decimal literals joined by ", ", each followed by {@code suffix} (Spark's double marker "D"). */
+    static String literals(List<Double> values, String suffix) {
+        return values.stream().map(v -> String.format(Locale.ROOT, "%.6f", v) + suffix)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** A list column's numbers; SQL NULL elements read as NaN. */
+    static double[] toDoubles(List<?> values) {
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = values.get(i) == null ? Double.NaN : ((Number) values.get(i)).doubleValue();
+        }
+        return v;
+    }
+
     /** The engine named {@code id}: {@code duckdb} or {@code spark}. */
     static QueryEngine byId(String id) {
         return switch (id.toLowerCase(Locale.ROOT)) {

@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -69,14 +67,13 @@ public final class SparkEngine implements QueryEngine {
 
     @Override
     public String thresholdsTable(List<Double> values) {
-        return values.stream().map(v -> String.format(Locale.ROOT, "%.6fD", v))
-                .collect(Collectors.joining(", ", "(SELECT explode(array(", ")) AS threshold)"));
+        return "(SELECT explode(array(" + QueryEngine.literals(values, "D") + ")) AS threshold)";
     }
 
     @Override
     public String quantiles(String column, double[] probabilities) {
-        return DoubleStream.of(probabilities).mapToObj(p -> String.format(Locale.ROOT, "%.6fD", p))
-                .collect(Collectors.joining(", ", "percentile(" + column + ", array(", "))"));
+        return "percentile(" + column + ", array(" + QueryEngine.literals(DoubleStream.of(probabilities).boxed().toList(),
+                "D") + "))";
     }
 
     @Override
@@ -121,12 +118,7 @@ public final class SparkEngine implements QueryEngine {
             if (row.isNullAt(i)) {
                 return new double[0];
             }
-            List<Object> list = row.getList(i);
-            double[] v = new double[list.size()];
-            for (int k = 0; k < v.length; k++) {
-                v[k] = list.get(k) == null ? Double.NaN : ((Number) list.get(k)).doubleValue();
-            }
-            return v;
+            return QueryEngine.toDoubles(row.getList(i));
         }
     }
 }

@@ -122,7 +122,6 @@ public final class CampaignRunner {
      * spark-submit configured) and stops at the end.
      */
     public static Result run(PreparedCampaign prepared, PrintStream out) throws IOException {
-        checkOutput(prepared);
         scala.Option<SparkSession> existing = SparkSession.getActiveSession();
         if (existing.isDefined()) {
             return run(existing.get(), prepared, out);
@@ -137,7 +136,9 @@ public final class CampaignRunner {
 
     /**
      * Runs the campaign's missing shards on an existing session. Each task commits its own shard
-     * (see {@link ShardStore}); a rerun after a crash runs only the shards without a commit.
+     * (see {@link ShardStore}); a rerun after a crash runs only the shards without a commit. A
+     * campaign that {@link #checkOutput} refuses is refused here too (callers such as
+     * {@code CampaignMain} check first, so that a refusal starts no Spark).
      */
     public static Result run(SparkSession spark, PreparedCampaign prepared, PrintStream out) throws IOException {
         long t0 = System.nanoTime();

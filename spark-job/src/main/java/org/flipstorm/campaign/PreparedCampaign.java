@@ -42,8 +42,8 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
      * @throws IllegalArgumentException a layer or image count does not fit the model or data
      */
     public static PreparedCampaign of(CampaignSpec spec) throws ZooException, java.io.IOException {
-        ModelStore.LoadedModel model = ModelStore.load(ModelFiles.local(spec.model(),
-                new org.apache.hadoop.conf.Configuration()));
+        Path modelZip = ModelFiles.local(spec.model(), new org.apache.hadoop.conf.Configuration());
+        ModelStore.LoadedModel model = ModelStore.load(modelZip);
         CampaignSpec.ImageSource src = spec.images();
         ImageSet images = Datasets.load(src.dataset(), src.split(), Optional.ofNullable(src.path()).map(Path::of));
         if (src.count() > images.size()) {
@@ -66,8 +66,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
             }
         }
         if (!spec.weightFaults() && (spec.rangeDetector() || spec.numberFormat() == NumberFormat.INT8)) {
-            RangeProfile ranges = ranges(ModelFiles.local(spec.model(), new org.apache.hadoop.conf.Configuration()),
-                    model.card().weightsSha256(), stack);
+            RangeProfile ranges = ranges(modelZip, model.card().weightsSha256(), stack);
             for (int k = 0; k < maxAbs.length; k++) {
                 maxAbs[k] = ranges.maxAbs(k);
             }

@@ -29,9 +29,8 @@ final class ShardRunner {
         GpuPinning.pin();
         List<Row> rows = run(ctx, shard);
         double engineSeconds = (System.nanoTime() - t0) / 1e9;
-        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
-        hadoop.forEach(conf::set);
-        return ShardStore.write(conf, new org.apache.hadoop.fs.Path(dirUri), shard.shardId(), rows, engineSeconds, t0);
+        return ShardStore.write(ShardStore.configuration(hadoop), new org.apache.hadoop.fs.Path(dirUri), shard.shardId(),
+                rows, engineSeconds, t0);
     }
 
     static List<Row> run(CampaignContext ctx, Shard shard) {

@@ -52,7 +52,6 @@ public final class ShardStore {
     public static final String STAGING_DIR = "_staging";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final MessageType FILE_SCHEMA = fileSchema();
 
     private ShardStore() {}
 
@@ -66,6 +65,21 @@ public final class ShardStore {
      */
     public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds) implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, Configuration> CONFS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A Hadoop configuration with the driver's file-system {@code settings}, built once per JVM
+     * (a new Configuration parses Hadoop's default resources, which every task would repeat).
+     */
+    static Configuration configuration(Map<String, String> settings) {
+        return CONFS.computeIfAbsent(Map.copyOf(settings), s -> {
+            Configuration conf = new Configuration();
+            s.forEach(conf::set);
+            return conf;
+        });
     }
 
     /** Marker file of shard {@code id}. */
@@ -137,32 +151,50 @@ public final class ShardStore {
         }
     }
 
+    /** One file column: its name, its position in the trial row, and its Parquet type. */
+    private record Column(String name, int rowIndex, PrimitiveTypeName type) {}
+
+    /** The trial row's columns without the partition columns, in row order. */
+    private static final List<Column> COLUMNS = columns();
+    private static final MessageType FILE_SCHEMA = fileSchema();
+
+    private static List<Column> columns() {
+        List<Column> out = new ArrayList<>();
+        StructField[] fields = TrialRows.SCHEMA.fields();
+        for (int i = 0; i < fields.length; i++) {
+            if (TrialRows.PARTITION_COLUMNS.contains(fields[i].name())) {
+                continue;
+            }
+            DataType t = fields[i].dataType();
+            PrimitiveTypeName type = t.equals(DataTypes.StringType) ? PrimitiveTypeName.BINARY
+                    : t.equals(DataTypes.LongType) ? PrimitiveTypeName.INT64
+                    : t.equals(DataTypes.IntegerType) ? PrimitiveTypeName.INT32
+                    : t.equals(DataTypes.FloatType) ? PrimitiveTypeName.FLOAT
+                    : t.equals(DataTypes.BooleanType) ? PrimitiveTypeName.BOOLEAN : null;
+            if (type == null) {
+                throw new IllegalStateException("no Parquet mapping for column " + fields[i].name() + " of type " + t);
+            }
+            out.add(new Column(fields[i].name(), i, type));
+        }
+        return List.copyOf(out);
+    }
+
     private static void writeParquet(Configuration conf, Path file, List<Row> rows) throws IOException {
         SimpleGroupFactory groups = new SimpleGroupFactory(FILE_SCHEMA);
-        StructField[] fields = TrialRows.SCHEMA.fields();
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withConf(conf).withType(FILE_SCHEMA)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (Row r : rows) {
                 Group g = groups.newGroup();
-                for (int i = 0; i < fields.length; i++) {
-                    String name = fields[i].name();
-                    if (TrialRows.PARTITION_COLUMNS.contains(name)) {
-                        continue;
-                    }
-                    DataType t = fields[i].dataType();
-                    if (t.equals(DataTypes.StringType)) {
-                        g.append(name, r.getString(i));
-                    } else if (t.equals(DataTypes.LongType)) {
-                        g.append(name, r.getLong(i));
-                    } else if (t.equals(DataTypes.IntegerType)) {
-                        g.append(name, r.getInt(i));
-                    } else if (t.equals(DataTypes.FloatType)) {
-                        g.append(name, r.getFloat(i));
-                    } else if (t.equals(DataTypes.BooleanType)) {
-                        g.append(name, r.getBoolean(i));
-                    } else {
-                        throw new IllegalStateException("no Parquet mapping for column " + name + " of type " + t);
+                for (Column c : COLUMNS) {
+                    int i = c.rowIndex();
+                    switch (c.type()) {
+                        case BINARY -> g.append(c.name(), r.getString(i));
+                        case INT64 -> g.append(c.name(), r.getLong(i));
+                        case INT32 -> g.append(c.name(), r.getInt(i));
+                        case FLOAT -> g.append(c.name(), r.getFloat(i));
+                        case BOOLEAN -> g.append(c.name(), r.getBoolean(i));
+                        default -> throw new IllegalStateException("unexpected column type " + c.type());
                     }
                 }
                 w.write(g);
@@ -173,23 +205,11 @@ public final class ShardStore {
     /** The Parquet schema of a trial file: the trial row without the partition columns. */
     private static MessageType fileSchema() {
         Types.MessageTypeBuilder b = Types.buildMessage();
-        for (StructField f : TrialRows.SCHEMA.fields()) {
-            if (TrialRows.PARTITION_COLUMNS.contains(f.name())) {
-                continue;
-            }
-            DataType t = f.dataType();
-            if (t.equals(DataTypes.StringType)) {
-                b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(f.name());
-            } else if (t.equals(DataTypes.LongType)) {
-                b.required(PrimitiveTypeName.INT64).named(f.name());
-            } else if (t.equals(DataTypes.IntegerType)) {
-                b.required(PrimitiveTypeName.INT32).named(f.name());
-            } else if (t.equals(DataTypes.FloatType)) {
-                b.required(PrimitiveTypeName.FLOAT).named(f.name());
-            } else if (t.equals(DataTypes.BooleanType)) {
-                b.required(PrimitiveTypeName.BOOLEAN).named(f.name());
+        for (Column c : COLUMNS) {
+            if (c.type() == PrimitiveTypeName.BINARY) {
+                b.required(c.type()).as(LogicalTypeAnnotation.stringType()).named(c.name());
             } else {
-                throw new IllegalStateException("no Parquet mapping for column " + f.name() + " of type " + t);
+                b.required(c.type()).named(c.name());
             }
         }
         return b.named("trial");

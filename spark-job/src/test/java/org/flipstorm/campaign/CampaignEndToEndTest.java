@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import java.util.Optional;
 import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.RangeProfile;
@@ -33,7 +32,6 @@ class CampaignEndToEndTest {
     @TempDir
     static Path dir;
     private static Path model;
-    private static SparkSession reader;
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -43,9 +41,7 @@ class CampaignEndToEndTest {
 
     @AfterAll
     static void tearDown() {
-        if (reader != null) {
-            reader.stop();
-        }
+        Fixtures.stopReader();
     }
 
     private static Path runCampaign(Path output) throws IOException {
@@ -59,21 +55,13 @@ class CampaignEndToEndTest {
         return output.resolve("t");
     }
 
-    private static SparkSession reader() {
-        if (reader == null) {
-            reader = SparkSession.builder().master("local[1]").appName("read-back")
-                    .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
-        }
-        return reader;
-    }
 
     @Test
     void writesTheTrialSchemaOnceForEveryPlannedTrialAndRepeatsExactly() throws IOException {
         Path first = runCampaign(dir.resolve("run1"));
         Path second = runCampaign(dir.resolve("run2"));
 
-        Dataset<Row> a = reader().read().parquet(first.resolve("trials").toString());
+        Dataset<Row> a = Fixtures.reader().read().parquet(first.resolve("trials").toString());
         List<String> expected = Arrays.asList(TrialRows.SCHEMA.fieldNames());
         assertEquals(expected.stream().sorted().toList(), Arrays.stream(a.columns()).sorted().toList());
         assertEquals(300, a.count(), "6 layers x 50 trials");
@@ -85,7 +73,7 @@ class CampaignEndToEndTest {
 
         String[] cols = expected.toArray(String[]::new);
         List<Row> rowsA = a.selectExpr(cols).orderBy(TrialRows.TRIAL_ID).collectAsList();
-        List<Row> rowsB = reader().read().parquet(second.resolve("trials").toString()).selectExpr(cols)
+        List<Row> rowsB = Fixtures.reader().read().parquet(second.resolve("trials").toString()).selectExpr(cols)
                 .orderBy(TrialRows.TRIAL_ID).collectAsList();
         assertEquals(rowsA, rowsB, "the same seed gives the same trials and outcomes");
 
@@ -107,7 +95,7 @@ class CampaignEndToEndTest {
         int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        Dataset<Row> rows = reader().read().parquet(output.resolve("t").resolve("trials").toString());
+        Dataset<Row> rows = Fixtures.reader().read().parquet(output.resolve("t").resolve("trials").toString());
         long layers = rows.select(TrialRows.LAYER_NAME).distinct().count();
         // ResNet-8: stem (3 sites) + 3 blocks (7 sites each, 9 with a projection) + pool + logits; not the loss layer.
         assertEquals(3 + 7 + 9 + 9 + 2, layers);
@@ -131,7 +119,7 @@ class CampaignEndToEndTest {
         int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        Dataset<Row> rows = reader().read().parquet(output.resolve("t").resolve("trials").toString());
+        Dataset<Row> rows = Fixtures.reader().read().parquet(output.resolve("t").resolve("trials").toString());
         assertEquals(240, rows.count());
         assertEquals(0, rows.filter("format != 'int8' or bit > 7 or bit_mask >= 256 or not range_detector").count());
         for (RangeProfile.SiteRange site : ranges.sites()) {
@@ -150,7 +138,7 @@ class CampaignEndToEndTest {
         int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        Dataset<Row> rows = reader().read().parquet(output.resolve("t").resolve("trials").toString());
+        Dataset<Row> rows = Fixtures.reader().read().parquet(output.resolve("t").resolve("trials").toString());
         assertEquals(4 * 30, rows.count(), "conv1, conv2, fc1, logits");
         assertEquals(0, rows.filter("target != 'weight' or layer_name in ('pool1', 'pool2')").count());
         // Bit 30 turns a weight of magnitude in [2^-127, 2) into one of magnitude >= 2^1: some predictions change.

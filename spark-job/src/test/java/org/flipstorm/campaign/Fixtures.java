@@ -18,6 +18,24 @@ final class Fixtures {
 
     private Fixtures() {}
 
+    /**
+     * A local[1] session on loopback for reading a campaign's Parquet back, created on first use;
+     * the test class stops it with {@link #stopReader} in its {@code @AfterAll}.
+     */
+    static org.apache.spark.sql.SparkSession reader() {
+        return org.apache.spark.sql.SparkSession.builder().master("local[1]").appName("read-back")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    }
+
+    /** Stops the session of {@link #reader}, if one is running. */
+    static void stopReader() {
+        org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+    }
+
     /** Saves a narrow LeNet with seeded weights (untrained) and its card into {@code dir}. */
     static Path saveTinyModel(Path dir) throws IOException {
         return save(LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11)), "tiny-lenet", "lenet", dir);

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +27,6 @@ class ResumeTest {
     @TempDir
     static Path dir;
     private static Path model;
-    private static SparkSession reader;
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -38,9 +36,7 @@ class ResumeTest {
 
     @AfterAll
     static void tearDown() {
-        if (reader != null) {
-            reader.stop();
-        }
+        Fixtures.stopReader();
     }
 
     private static String run(Path conf, int expectedStatus, String... extra) {
@@ -54,12 +50,7 @@ class ResumeTest {
     }
 
     private static List<Row> rows(Path campaign) {
-        if (reader == null) {
-            reader = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false")
-                    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                    .getOrCreate();
-        }
-        return reader.read().parquet(campaign.resolve("trials").toString()).orderBy("trial_id").collectAsList();
+        return Fixtures.reader().read().parquet(campaign.resolve("trials").toString()).orderBy("trial_id").collectAsList();
     }
 
     @Test

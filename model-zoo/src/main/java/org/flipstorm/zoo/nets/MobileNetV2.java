@@ -62,12 +62,8 @@ public final class MobileNetV2 {
         if (expansion != 1) {
             x = convBn(g, name + "_expand", x, 1, hidden, 1, true);
         }
-        g.addLayer(name + "_dw", new DepthwiseConvolution2D.Builder(3, 3).stride(stride, stride).padding(1, 1)
-                        .depthMultiplier(1).nOut(hidden).hasBias(false).activation(Activation.IDENTITY).build(), x)
-                .addLayer(name + "_dw_bn", new BatchNormalization.Builder().build(), name + "_dw")
-                .addLayer(name + "_dw_relu", new ActivationLayer.Builder().activation(Activation.RELU6).build(),
-                        name + "_dw_bn");
-        String out = convBn(g, name + "_project", name + "_dw_relu", 1, outWidth, 1, false);
+        String dw = depthwiseBn(g, name + "_dw", x, hidden, stride);
+        String out = convBn(g, name + "_project", dw, 1, outWidth, 1, false);
         if (stride == 1 && inWidth == outWidth) {
             g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), out, in);
             out = name + "_add";
@@ -77,14 +73,19 @@ public final class MobileNetV2 {
 
     private static String convBn(ComputationGraphConfiguration.GraphBuilder g, String name, String in, int kernel,
                                  int filters, int stride, boolean relu6) {
-        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
-                        .padding(kernel / 2, kernel / 2).nOut(filters).hasBias(false)
-                        .activation(Activation.IDENTITY).build(), in)
-                .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv");
-        if (!relu6) {
-            return name + "_bn";
-        }
-        g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU6).build(), name + "_bn");
+        return Blocks.convBn(g, name, in, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+                .padding(kernel / 2, kernel / 2).nOut(filters).hasBias(false).activation(Activation.IDENTITY).build(),
+                relu6 ? Activation.RELU6 : null);
+    }
+
+    /** A 3x3 depthwise convolution, its batch norm and ReLU6, named NAME, NAME_bn, NAME_relu. */
+    private static String depthwiseBn(ComputationGraphConfiguration.GraphBuilder g, String name, String in,
+                                      int channels, int stride) {
+        g.addLayer(name, new DepthwiseConvolution2D.Builder(3, 3).stride(stride, stride).padding(1, 1)
+                        .depthMultiplier(1).nOut(channels).hasBias(false).activation(Activation.IDENTITY).build(), in)
+                .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name)
+                .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU6).build(),
+                        name + "_bn");
         return name + "_relu";
     }
 }

@@ -56,11 +56,6 @@ public record NetSpec(int channels, int height, int width, int numClasses, float
         return classEmbeddings != null;
     }
 
-    /** The same spec with another head ({@code null} for baseline). */
-    public NetSpec withClassEmbeddings(float[][] embeddings) {
-        return new NetSpec(channels, height, width, numClasses, embeddings, updater, l2, seed);
-    }
-
     /** A graph builder with the shared settings and one input named {@code input}. */
     ComputationGraphConfiguration.GraphBuilder graphBuilder() {
         return new NeuralNetConfiguration.Builder()

@@ -3,7 +3,6 @@ package org.flipstorm.zoo.nets;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -109,26 +108,19 @@ public final class ResNetCifar {
 
     private static String convBnRelu(ComputationGraphConfiguration.GraphBuilder g, String name, String in,
                                      int filters, int stride) {
-        g.addLayer(name + "_conv", conv3x3(filters, stride), in)
-                .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv")
-                .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(),
-                        name + "_bn");
-        return name + "_relu";
+        return Blocks.convBn(g, name, in, conv3x3(filters, stride), Activation.RELU);
     }
 
     private static String basicBlock(ComputationGraphConfiguration.GraphBuilder g, String name, String in,
                                      int inFilters, int filters, int stride) {
         String a = convBnRelu(g, name + "_a", in, filters, stride);
-        g.addLayer(name + "_b_conv", conv3x3(filters, 1), a)
-                .addLayer(name + "_b_bn", new BatchNormalization.Builder().build(), name + "_b_conv");
+        String b = Blocks.convBn(g, name + "_b", a, conv3x3(filters, 1), null);
         String shortcut = in;
         if (stride != 1 || inFilters != filters) {
-            g.addLayer(name + "_proj_conv", new ConvolutionLayer.Builder(1, 1).stride(stride, stride).nOut(filters)
-                            .hasBias(false).activation(Activation.IDENTITY).build(), in)
-                    .addLayer(name + "_proj_bn", new BatchNormalization.Builder().build(), name + "_proj_conv");
-            shortcut = name + "_proj_bn";
+            shortcut = Blocks.convBn(g, name + "_proj", in, new ConvolutionLayer.Builder(1, 1).stride(stride, stride)
+                    .nOut(filters).hasBias(false).activation(Activation.IDENTITY).build(), null);
         }
-        g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), name + "_b_bn", shortcut)
+        g.addVertex(name + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), b, shortcut)
                 .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(),
                         name + "_add");
         return name + "_relu";

@@ -1,8 +1,6 @@
 package org.flipstorm.zoo.nets;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -50,12 +48,8 @@ public final class Vgg {
         for (int s = 0; s < depth.stages.length; s++) {
             for (int c = 0; c < depth.stages[s].length; c++) {
                 String name = "s" + (s + 1) + "c" + (c + 1);
-                g.addLayer(name + "_conv", new ConvolutionLayer.Builder(3, 3).padding(1, 1)
-                                .nOut(depth.stages[s][c]).activation(Activation.IDENTITY).build(), prev)
-                        .addLayer(name + "_bn", new BatchNormalization.Builder().build(), name + "_conv")
-                        .addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(),
-                                name + "_bn");
-                prev = name + "_relu";
+                prev = Blocks.convBn(g, name, prev, new ConvolutionLayer.Builder(3, 3).padding(1, 1)
+                        .nOut(depth.stages[s][c]).activation(Activation.IDENTITY).build(), Activation.RELU);
             }
             g.addLayer("pool" + (s + 1), new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                     .kernelSize(2, 2).stride(2, 2).build(), prev);

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
@@ -136,16 +134,5 @@ public final class Checkpoints {
         }
         return graph ? ModelSerializer.restoreComputationGraph(zip.toFile(), true)
                 : ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
-    }
-
-    /** True for the graph kind of network. */
-    public static boolean isGraph(Model net) {
-        if (net instanceof ComputationGraph) {
-            return true;
-        }
-        if (net instanceof MultiLayerNetwork) {
-            return false;
-        }
-        throw new IllegalArgumentException("unsupported network " + net.getClass().getName());
     }
 }
