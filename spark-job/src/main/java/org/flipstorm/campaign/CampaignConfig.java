@@ -59,11 +59,18 @@ public final class CampaignConfig {
     public static final String SAMPLING_CONFIDENCE = "sampling.confidence";
     public static final String SAMPLING_GROUPS = "sampling.groups";
     public static final String SAMPLING_ELIGIBLE = "sampling.eligible";
+    /** Key: adaptive stop on or off. */
+    public static final String SAMPLING_ADAPTIVE = "sampling.adaptive";
+    /** Key: trials per group in the first adaptive round. */
+    public static final String SAMPLING_FIRST_ROUND = "sampling.first-round";
+    /** Key: growth of the cumulative trials per adaptive round. */
+    public static final String SAMPLING_GROWTH = "sampling.growth";
 
     private static final Set<String> KNOWN = Set.of(NAME, SEED, MODEL, IMAGES_DATASET, IMAGES_PATH, IMAGES_SPLIT,
             IMAGES_COUNT, LAYERS, TRIALS_PER_LAYER, BITS, FORMAT, FAULT_MODEL, BITS_PER_FAULT, MULTI_BIT,
             RANGE_DETECTOR, TARGET, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
-            SPARK_MASTER, SAMPLING_TARGET, SAMPLING_MARGIN, SAMPLING_CONFIDENCE, SAMPLING_GROUPS, SAMPLING_ELIGIBLE);
+            SPARK_MASTER, SAMPLING_TARGET, SAMPLING_MARGIN, SAMPLING_CONFIDENCE, SAMPLING_GROUPS, SAMPLING_ELIGIBLE,
+            SAMPLING_ADAPTIVE, SAMPLING_FIRST_ROUND, SAMPLING_GROWTH);
 
     private CampaignConfig() {}
 
@@ -109,7 +116,10 @@ public final class CampaignConfig {
                     c.hasPath(SAMPLING_MARGIN) ? c.getDouble(SAMPLING_MARGIN) : d.margin(),
                     c.hasPath(SAMPLING_CONFIDENCE) ? c.getDouble(SAMPLING_CONFIDENCE) : d.confidence(),
                     c.hasPath(SAMPLING_GROUPS) ? c.getString(SAMPLING_GROUPS) : d.groups(),
-                    c.hasPath(SAMPLING_ELIGIBLE) ? c.getString(SAMPLING_ELIGIBLE) : d.eligible());
+                    c.hasPath(SAMPLING_ELIGIBLE) ? c.getString(SAMPLING_ELIGIBLE) : d.eligible(),
+                    c.hasPath(SAMPLING_ADAPTIVE) ? c.getBoolean(SAMPLING_ADAPTIVE) : d.adaptive(),
+                    c.hasPath(SAMPLING_FIRST_ROUND) ? c.getLong(SAMPLING_FIRST_ROUND) : d.firstRound(),
+                    c.hasPath(SAMPLING_GROWTH) ? c.getDouble(SAMPLING_GROWTH) : d.growth());
             boolean fixedCount = sampling.target().equals(Sampling.TRIALS);
             return new CampaignSpec(
                     c.hasPath(NAME) ? c.getString(NAME) : null,

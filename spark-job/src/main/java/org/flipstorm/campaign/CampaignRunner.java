@@ -70,9 +70,22 @@ public final class CampaignRunner {
     public static void checkOutput(PreparedCampaign prepared) throws IOException {
         CampaignSpec spec = prepared.spec();
         Path dir = campaignDir(spec);
-        FileSystem fs = dir.getFileSystem(new Configuration());
+        FileSystem fs;
+        boolean exists;
+        try {
+            fs = dir.getFileSystem(new Configuration());
+            exists = fs.exists(dir);
+            if (!exists && !fs.mkdirs(dir.getParent())) {
+                throw new IOException("could not create " + dir.getParent());
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+            throw new IllegalArgumentException("cannot reach the campaign output " + spec.output() + ": " + why
+                    + "; expected a directory the driver and every executor can write: a local or shared path,"
+                    + " hdfs://namenode:port/dir or s3a://bucket/dir", e);
+        }
         Path manifest = new Path(dir, MANIFEST);
-        if (spec.overwrite() || !fs.exists(dir)) {
+        if (spec.overwrite() || !exists) {
             return;
         }
         if (fs.exists(manifest)) {
@@ -104,7 +117,8 @@ public final class CampaignRunner {
         JsonNode was = manifest.path("spec");
         List<String> diffs = new java.util.ArrayList<>();
         now.fieldNames().forEachRemaining(f -> {
-            if (!f.equals("overwrite") && !f.equals("master") && !now.get(f).equals(was.get(f))) {
+            // compared as JSON text: a manifest read back holds 11 as an int where the spec has a long
+            if (!f.equals("overwrite") && !f.equals("master") && !now.get(f).toString().equals(String.valueOf(was.get(f)))) {
                 diffs.add(f + ": was " + was.get(f) + ", now " + now.get(f));
             }
         });
@@ -136,15 +150,16 @@ public final class CampaignRunner {
 
     /**
      * Runs the campaign's missing shards on an existing session. Each task commits its own shard
-     * (see {@link ShardStore}); a rerun after a crash runs only the shards without a commit. A
-     * campaign that {@link #checkOutput} refuses is refused here too (callers such as
-     * {@code CampaignMain} check first, so that a refusal starts no Spark).
+     * (see {@link ShardStore}); a rerun after a crash runs only the shards without a commit. With
+     * adaptive stop the shards run round by round ({@link RoundSchedule}), each round planned from
+     * the commits of the rounds before it. A campaign that {@link #checkOutput} refuses is refused
+     * here too (callers such as {@code CampaignMain} check first, so that a refusal starts no Spark).
      */
     public static Result run(SparkSession spark, PreparedCampaign prepared, PrintStream out) throws IOException {
         long t0 = System.nanoTime();
         CampaignSpec spec = prepared.spec();
+        Sampling sampling = spec.sampling();
         checkOutput(prepared);
-        List<Shard> shards = prepared.shards();
         CampaignContext ctx = prepared.context();
         Path dir = campaignDir(spec);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -153,67 +168,144 @@ public final class CampaignRunner {
             fs.delete(dir, true);
         }
         fs.mkdirs(dir);
-        Map<Integer, ShardStore.Commit> before = ShardStore.committed(fs, dir);
-        List<Shard> todo = shards.stream().filter(s -> !before.containsKey(s.shardId())).toList();
-        long todoTrials = todo.stream().mapToLong(s -> s.trials().size()).sum();
-        writeManifest(fs, new Path(dir, MANIFEST), prepared, shards.size(), before.size(), "running", 0, 0);
-        out.printf("campaign %s: model %s, %d layers in %d groups, %,d trials on %d eligible images (%s),"
-                        + " %d shards on %s%n", ctx.campaignId(), ctx.modelId(), prepared.layers().size(),
-                prepared.groups().size(), prepared.plannedTrials(), prepared.eligibleImages().length,
-                spec.sampling().eligible(), shards.size(), spark.sparkContext().master());
-        if (!before.isEmpty()) {
-            out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
-                    before.size(), shards.size(), todo.size(), todoTrials);
-        }
-
-        if (!todo.isEmpty()) {
-            ProgressListener progress = new ProgressListener(out, todo.size(), todoTrials, PROGRESS_INTERVAL_MS);
-            spark.sparkContext().addSparkListener(progress);
-            String dirUri = fs.makeQualified(dir).toString();
-            Map<String, String> conf = hadoopSettings(hadoop);
-            try {
-                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                jsc.parallelize(todo, todo.size())
-                        .map(shard -> ShardRunner.runAndCommit(ctx, shard, dirUri, conf))
-                        .collect();
-            } finally {
-                spark.sparkContext().removeSparkListener(progress);
-            }
-        }
-
-        fs.delete(new Path(dir, ShardStore.STAGING_DIR), true);
         Map<Integer, ShardStore.Commit> commits = ShardStore.committed(fs, dir);
+        int rounds = sampling.adaptive() ? RoundSchedule.rounds(sampling, prepared.groups()) : 1;
+        List<Shard> fixedShards = sampling.adaptive() ? List.of() : prepared.shards();
+        writeManifest(fs, new Path(dir, MANIFEST), prepared, "running", Map.of("committed_shards", commits.size()));
+        out.printf("campaign %s: model %s, %d layers in %d groups, %,d trials on %d eligible images (%s), %s on %s%n",
+                ctx.campaignId(), ctx.modelId(), prepared.layers().size(), prepared.groups().size(),
+                prepared.plannedTrials(), prepared.eligibleImages().length, sampling.eligible(),
+                sampling.adaptive() ? String.format(Locale.ROOT, "adaptive stop at +-%.2f%% (%.0f%%) in up to %d"
+                        + " rounds", 100 * sampling.margin(), 100 * sampling.confidence(), rounds)
+                        : fixedShards.size() + " shards", spark.sparkContext().master());
+
+        Map<Integer, RoundSchedule.Count> counts = new java.util.TreeMap<>();
+        List<Shard> ran = new java.util.ArrayList<>();
+        int shardsPlanned = 0;
+        int roundsRun = 0;
         long written = 0;
-        for (Shard s : shards) {
-            ShardStore.Commit c = commits.get(s.shardId());
-            if (c == null || c.rows() != s.trials().size()) {
-                throw new IllegalStateException("shard " + s.shardId() + " is " + (c == null ? "not committed"
-                        : "committed with " + c.rows() + " rows instead of " + s.trials().size())
-                        + "; rerun the campaign to complete it");
+        for (int round = 0; round < rounds; round++) {
+            List<Shard> shards = sampling.adaptive() ? TrialPlanner.plan(spec,
+                    RoundSchedule.slices(sampling, prepared.groups(), counts, round), prepared.eligibleImages(), round)
+                    : fixedShards;
+            if (shards.isEmpty()) {
+                break;
             }
-            written += c.rows();
+            Map<Integer, ShardStore.Commit> known = commits;
+            List<Shard> todo = shards.stream().filter(s -> !known.containsKey(s.shardId())).toList();
+            long roundTrials = shards.stream().mapToLong(s -> s.trials().size()).sum();
+            long todoTrials = todo.stream().mapToLong(s -> s.trials().size()).sum();
+            if (sampling.adaptive()) {
+                out.printf(Locale.ROOT, "round %d/%d: %d groups still running, %,d trials in %d shards%s%n", round + 1,
+                        rounds, shards.stream().flatMap(s -> s.trials().stream()).mapToInt(Trial::groupId)
+                                .distinct().count(), roundTrials, shards.size(),
+                        todo.size() < shards.size() ? " (" + (shards.size() - todo.size()) + " already committed)" : "");
+            } else if (todo.size() < shards.size()) {
+                out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
+                        shards.size() - todo.size(), shards.size(), todo.size(), todoTrials);
+            }
+            runShards(spark, ctx, fs, dir, todo, todoTrials, out);
+            commits = ShardStore.committed(fs, dir);
+            for (Shard s : shards) {
+                ShardStore.Commit c = commits.get(s.shardId());
+                if (c == null || c.rows() != s.trials().size()) {
+                    throw new IllegalStateException("shard " + s.shardId() + " is " + (c == null ? "not committed"
+                            : "committed with " + c.rows() + " rows instead of " + s.trials().size())
+                            + "; rerun the campaign to complete it");
+                }
+                written += c.rows();
+                c.groups().forEach((g, n) -> counts.merge(g, n, RoundSchedule.Count::plus));
+            }
+            ran.addAll(todo);
+            shardsPlanned += shards.size();
+            roundsRun++;
         }
-        if (written != prepared.plannedTrials()) {
-            throw new IllegalStateException("committed " + written + " trial rows but planned "
-                    + prepared.plannedTrials());
+        fs.delete(new Path(dir, ShardStore.STAGING_DIR), true);
+        long expected = sampling.adaptive() ? counts.values().stream().mapToLong(RoundSchedule.Count::trials).sum()
+                : prepared.plannedTrials();
+        if (written != expected) {
+            throw new IllegalStateException("committed " + written + " trial rows but planned " + expected);
         }
         if (!fs.exists(new Path(dir, ACTIVATIONS_DIR))) {
             writeActivationHistograms(spark, fs, dir, prepared);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        double engine = 0;
-        double task = 0;
-        for (Shard s : todo) {
-            engine += commits.get(s.shardId()).engineSeconds();
-            task += commits.get(s.shardId()).taskSeconds();
+        Map<String, Object> done = new LinkedHashMap<>();
+        done.put("shards", shardsPlanned);
+        done.put("committed_shards", shardsPlanned);
+        done.put("trials", written);
+        done.put("wall_seconds", secs);
+        if (sampling.adaptive()) {
+            done.put("adaptive", adaptiveSummary(prepared, counts, roundsRun, written));
+            long fixed = prepared.plannedTrials();
+            out.printf(Locale.ROOT, "adaptive stop: %,d of the fixed plan's %,d trials run in %d rounds, %,d saved"
+                    + " (%.1f%%); every group's SDC rate within +-%.2f%% at %.0f%% or its plan complete%n", written,
+                    fixed, roundsRun, fixed - written, 100.0 * (fixed - written) / fixed, 100 * sampling.margin(),
+                    100 * sampling.confidence());
         }
-        writeManifest(fs, new Path(dir, MANIFEST), prepared, shards.size(), commits.size(), "complete", written, secs);
-        if (!todo.isEmpty()) {
+        writeManifest(fs, new Path(dir, MANIFEST), prepared, "complete", done);
+        if (!ran.isEmpty()) {
+            double engine = 0;
+            double task = 0;
+            long ranTrials = 0;
+            for (Shard s : ran) {
+                engine += commits.get(s.shardId()).engineSeconds();
+                task += commits.get(s.shardId()).taskSeconds();
+                ranTrials += s.trials().size();
+            }
             out.printf(Locale.ROOT, "ran %d shards (%,d trials) in %.1f s: task time %.1f s, of which engine %.1f s;"
-                            + " Spark and I/O overhead %.0f ms per task%n", todo.size(), todoTrials, secs, task,
-                    engine, 1000 * (task - engine) / todo.size());
+                            + " Spark and I/O overhead %.0f ms per task%n", ran.size(), ranTrials, secs, task,
+                    engine, 1000 * (task - engine) / ran.size());
         }
         return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs);
+    }
+
+    /** Runs {@code todo} as one Spark job, one task per shard, each committing its own shard. */
+    private static void runShards(SparkSession spark, CampaignContext ctx, FileSystem fs, Path dir, List<Shard> todo,
+                                  long todoTrials, PrintStream out) {
+        if (todo.isEmpty()) {
+            return;
+        }
+        ProgressListener progress = new ProgressListener(out, todo.size(), todoTrials, PROGRESS_INTERVAL_MS);
+        spark.sparkContext().addSparkListener(progress);
+        String dirUri = fs.makeQualified(dir).toString();
+        Map<String, String> conf = hadoopSettings(spark.sparkContext().hadoopConfiguration());
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            jsc.parallelize(todo, todo.size())
+                    .map(shard -> ShardRunner.runAndCommit(ctx, shard, dirUri, conf))
+                    .collect();
+        } finally {
+            spark.sparkContext().removeSparkListener(progress);
+        }
+    }
+
+    /** The manifest's record of an adaptive run: per group, the trials run against the fixed plan. */
+    private static Map<String, Object> adaptiveSummary(PreparedCampaign p, Map<Integer, RoundSchedule.Count> counts,
+                                                       int rounds, long trials) {
+        Sampling s = p.spec().sampling();
+        List<Map<String, Object>> groups = new java.util.ArrayList<>();
+        for (TrialPlanner.Group g : p.groups()) {
+            RoundSchedule.Count c = counts.getOrDefault(g.groupId(), new RoundSchedule.Count(0, 0));
+            double hw = RoundSchedule.wilsonHalfWidth(c.sdc(), c.trials(), s.confidence());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("group_id", g.groupId());
+            m.put("layer_name", g.layer().name());
+            m.put("bit", g.bit());
+            m.put("fixed_plan_trials", g.trials());
+            m.put("trials", c.trials());
+            m.put("sdc", c.sdc());
+            m.put("wilson_half_width", hw);
+            m.put("stopped_by", c.trials() >= g.trials() ? "plan" : "margin");
+            groups.add(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rounds_run", rounds);
+        m.put("fixed_plan_trials", p.plannedTrials());
+        m.put("trials", trials);
+        m.put("trials_saved", p.plannedTrials() - trials);
+        m.put("groups", groups);
+        return m;
     }
 
     /** The file-system settings tasks need to reach the output (fs.*, dfs.*, hadoop.*). */
@@ -305,8 +397,8 @@ public final class CampaignRunner {
                 + " -D" + Dl4jRuntime.HELPERS_PROPERTY + "=false";
     }
 
-    private static void writeManifest(FileSystem fs, Path file, PreparedCampaign p, int shards, int committed,
-                                      String status, long trials, double secs) throws IOException {
+    private static void writeManifest(FileSystem fs, Path file, PreparedCampaign p, String status,
+                                      Map<String, Object> progress) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("campaign_id", p.context().campaignId());
         m.put("status", status);
@@ -314,14 +406,11 @@ public final class CampaignRunner {
         m.put("spec", p.spec());
         m.put("model_card", p.card());
         m.put("target_layers", p.layers());
-        m.put("shards", shards);
         m.put("planned_trials", p.plannedTrials());
         m.put("eligible_images", p.eligibleImages().length);
         m.put("groups", p.groups());
-        m.put("committed_shards", committed);
         m.put("commits", ShardStore.COMMITS_DIR);
-        m.put("trials", trials);
-        m.put("wall_seconds", secs);
+        m.putAll(progress);
         m.put("flipstorm_version", Versions.flipstorm());
         m.put("dl4j_version", Versions.dl4j());
         m.put("nd4j_classifier", Versions.nd4jClassifier());

@@ -64,6 +64,12 @@ public final class PlanMain {
         List<Shard> shards = p.shards();
         out.printf(Locale.ROOT, "total: %,d trials in %d groups, %d shards%n", p.plannedTrials(), p.groups().size(),
                 shards.size());
+        if (s.adaptive()) {
+            out.printf(Locale.ROOT, "adaptive stop: the total is the most it runs; rounds of %d trials per group"
+                    + " growing %.2fx (up to %d rounds), each group stopping once its Wilson interval is within"
+                    + " +-%.2f%%%n", s.firstRound(), s.growth(), RoundSchedule.rounds(s, p.groups()),
+                    100 * s.margin());
+        }
         if (calibrate > 0 && !shards.isEmpty()) {
             Shard first = shards.get(0);
             List<Trial> sample = first.trials().subList(0, Math.min(calibrate, first.trials().size()));

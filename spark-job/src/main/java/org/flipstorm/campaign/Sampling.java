@@ -13,8 +13,13 @@ import java.util.Locale;
  * @param groups {@code layer}: one group per (model, layer); {@code layer_bit}: one per (model, layer, bit)
  * @param eligible {@code correct}: trials only on images the clean model classifies correctly;
  *     {@code all}: every image of the source
+ * @param adaptive with {@code margin}: run each group's trials in rounds and stop the group as soon
+ *     as the Wilson interval of its SDC rate is no wider than +-margin (see {@link RoundSchedule})
+ * @param firstRound trials per group in the first adaptive round
+ * @param growth factor by which each adaptive round's cumulative trial count grows
  */
-public record Sampling(String target, double margin, double confidence, String groups, String eligible)
+public record Sampling(String target, double margin, double confidence, String groups, String eligible,
+                       boolean adaptive, long firstRound, double growth)
         implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Target: a fixed count per group. */
@@ -30,8 +35,19 @@ public record Sampling(String target, double margin, double confidence, String g
     /** Eligible images: all. */
     public static final String ALL = "all";
 
-    /** Defaults: fixed counts per layer, trials on correctly classified images only. */
-    public static final Sampling DEFAULT = new Sampling(TRIALS, 0.01, 0.95, BY_LAYER, CORRECT);
+    /** Default of {@link #firstRound}. */
+    public static final long FIRST_ROUND_DEFAULT = 200;
+    /** Default of {@link #growth}. */
+    public static final double GROWTH_DEFAULT = 1.5;
+
+    /** Defaults: fixed counts per layer, trials on correctly classified images only, no adaptive stop. */
+    public static final Sampling DEFAULT = new Sampling(TRIALS, 0.01, 0.95, BY_LAYER, CORRECT, false,
+            FIRST_ROUND_DEFAULT, GROWTH_DEFAULT);
+
+    /** A sampling without adaptive stop. */
+    public Sampling(String target, double margin, double confidence, String groups, String eligible) {
+        this(target, margin, confidence, groups, eligible, false, FIRST_ROUND_DEFAULT, GROWTH_DEFAULT);
+    }
 
     /** Checks every field; messages name the bad value and the expected form. */
     public Sampling {
@@ -44,6 +60,18 @@ public record Sampling(String target, double margin, double confidence, String g
         if (!(confidence > 0.5 && confidence < 1)) {
             throw new IllegalArgumentException("sampling.confidence " + confidence + " must be in (0.5, 1), e.g. 0.95");
         }
+        if (adaptive && !target.equals(MARGIN)) {
+            throw new IllegalArgumentException("sampling.adaptive = true stops each group at a margin of error, so it"
+                    + " needs sampling.target = margin (now '" + target + "')");
+        }
+        if (firstRound < 1) {
+            throw new IllegalArgumentException("sampling.first-round " + firstRound + " must be a positive number of"
+                    + " trials per group, e.g. 200");
+        }
+        if (!(growth > 1 && growth <= 16)) {
+            throw new IllegalArgumentException("sampling.growth " + growth + " must be in (1, 16], e.g. 1.5: each"
+                    + " adaptive round runs up to growth times the trials of all rounds before it");
+        }
     }
 
     /** True when groups are split by bit. */
@@ -53,7 +81,9 @@ public record Sampling(String target, double margin, double confidence, String g
 
     /** Stable text for the campaign identity. */
     public String identity() {
-        return String.format(Locale.ROOT, "%s/%.6f/%.6f/%s/%s", target, margin, confidence, groups, eligible);
+        String fixed = String.format(Locale.ROOT, "%s/%.6f/%.6f/%s/%s", target, margin, confidence, groups, eligible);
+        // Campaigns without adaptive stop keep the identity (and campaign id) they had before it existed.
+        return adaptive ? fixed + String.format(Locale.ROOT, "/adaptive/%d/%.6f", firstRound, growth) : fixed;
     }
 
     private static void oneOf(String key, String v, String... allowed) {

@@ -18,7 +18,6 @@ import org.flipstorm.zoo.data.ImageSet;
 final class ShardRunner {
     private ShardRunner() {}
 
-    /** The rows of every trial of {@code shard}, ordered by trial id. */
     /**
      * Runs a shard and commits its rows under campaign directory {@code dirUri} (see
      * {@link ShardStore}); {@code hadoop} are the driver's file-system settings.
@@ -30,7 +29,29 @@ final class ShardRunner {
         List<Row> rows = run(ctx, shard);
         double engineSeconds = (System.nanoTime() - t0) / 1e9;
         return ShardStore.write(ShardStore.configuration(hadoop), new org.apache.hadoop.fs.Path(dirUri), shard.shardId(),
-                rows, engineSeconds, t0);
+                rows, groupCounts(shard, rows), engineSeconds, t0);
+    }
+
+    /** Trials and SDCs per group; {@code rows} are the shard's, in trial-id order like its trials. */
+    static Map<Integer, RoundSchedule.Count> groupCounts(Shard shard, List<Row> rows) {
+        int idField = TrialRows.SCHEMA.fieldIndex(TrialRows.TRIAL_ID);
+        int outcomeField = TrialRows.SCHEMA.fieldIndex(TrialRows.OUTCOME);
+        List<Trial> trials = shard.trials();
+        if (trials.size() != rows.size()) {
+            throw new IllegalStateException("shard " + shard.shardId() + " produced " + rows.size() + " rows for "
+                    + trials.size() + " trials");
+        }
+        Map<Integer, RoundSchedule.Count> out = new TreeMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Trial t = trials.get(i);
+            if (rows.get(i).getLong(idField) != t.trialId()) {
+                throw new IllegalStateException("shard " + shard.shardId() + ": row " + i + " has trial id "
+                        + rows.get(i).getLong(idField) + ", expected " + t.trialId());
+            }
+            boolean sdc = org.flipstorm.inject.Outcome.SDC.id().equals(rows.get(i).getString(outcomeField));
+            out.merge(t.groupId(), new RoundSchedule.Count(1, sdc ? 1 : 0), RoundSchedule.Count::plus);
+        }
+        return out;
     }
 
     static List<Row> run(CampaignContext ctx, Shard shard) {

@@ -62,9 +62,17 @@ public final class ShardStore {
      * @param rows trial rows
      * @param engineSeconds time spent running the trials (model loading included)
      * @param taskSeconds time of the whole task (running + writing + committing)
+     * @param groups trials and SDCs per planner group (the adaptive stop reads them); empty in
+     *     commits written before they were recorded
      */
-    public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds) implements java.io.Serializable {
+    public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds,
+                         Map<Integer, RoundSchedule.Count> groups) implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
+
+        /** Reads an absent map as empty. */
+        public Commit {
+            groups = groups == null ? Map.of() : Map.copyOf(groups);
+        }
     }
 
     private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, Configuration> CONFS =
@@ -110,7 +118,8 @@ public final class ShardStore {
     /**
      * Writes and commits one shard's rows (in {@link TrialRows#SCHEMA} order). Returns the commit.
      */
-    public static Commit write(Configuration conf, Path campaignDir, int shardId, List<Row> rows, double engineSeconds,
+    public static Commit write(Configuration conf, Path campaignDir, int shardId, List<Row> rows,
+                               Map<Integer, RoundSchedule.Count> groups, double engineSeconds,
                                long taskStartNanos) throws IOException {
         FileSystem fs = campaignDir.getFileSystem(conf);
         Path staging = new Path(new Path(campaignDir, STAGING_DIR),
@@ -136,7 +145,8 @@ public final class ShardStore {
                 fs.mkdirs(m.getValue().getParent());
                 fc.rename(m.getKey(), m.getValue(), Options.Rename.OVERWRITE);
             }
-            Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9);
+            Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9,
+                    groups);
             Path marker = marker(campaignDir, shardId);
             Path markerTmp = new Path(staging, "marker.json");
             try (OutputStream out = fc.create(markerTmp, EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE),

@@ -12,8 +12,9 @@ import java.io.Serializable;
  * @param neuronIndex flat index into one image's output of that layer
  * @param bit lowest bit hit, in the format
  * @param mask every bit hit
+ * @param groupId the planner group the trial belongs to
  */
-public record Trial(long trialId, int imageIndex, int layerIndex, long neuronIndex, int bit, int mask)
+public record Trial(long trialId, int imageIndex, int layerIndex, long neuronIndex, int bit, int mask, int groupId)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 }

@@ -77,7 +77,8 @@ public final class TrialPlanner {
         int image = eligible[(int) (rest / group.layer().neurons())];
         long id = group.firstTrialId() + k;
         int mask = mask(spec, first, id, bits);
-        return new Trial(id, image, group.layer().index(), neuron, Integer.numberOfTrailingZeros(mask), mask);
+        return new Trial(id, image, group.layer().index(), neuron, Integer.numberOfTrailingZeros(mask), mask,
+                group.groupId());
     }
 
     /**
@@ -122,14 +123,28 @@ public final class TrialPlanner {
      * clean pass of the block serves all its trials. Shards without trials are left out.
      */
     public static List<Shard> plan(CampaignSpec spec, List<Group> groups, int[] eligible) {
-        int shardCount = (spec.images().count() + spec.imagesPerShard() - 1) / spec.imagesPerShard();
+        return plan(spec, groups.stream().map(g -> new RoundSchedule.Slice(g, 0, g.trials())).toList(), eligible, 0);
+    }
+
+    /** Shards of one round: the image blocks of the campaign's images. */
+    public static int shardsPerRound(CampaignSpec spec) {
+        return (spec.images().count() + spec.imagesPerShard() - 1) / spec.imagesPerShard();
+    }
+
+    /**
+     * Packs the trials of {@code slices} (round {@code round} of an adaptive campaign; round 0 holds
+     * every trial of a fixed one) by image block, as {@link #plan(CampaignSpec, List, int[])}; the
+     * shard of block {@code s} gets id {@code round * shardsPerRound + s}, unique across rounds.
+     */
+    public static List<Shard> plan(CampaignSpec spec, List<RoundSchedule.Slice> slices, int[] eligible, int round) {
+        int shardCount = shardsPerRound(spec);
         List<List<Trial>> byShard = new ArrayList<>();
         for (int s = 0; s < shardCount; s++) {
             byShard.add(new ArrayList<>());
         }
-        for (Group g : groups) {
-            for (long k = 0; k < g.trials(); k++) {
-                Trial t = trial(spec, g, k, eligible);
+        for (RoundSchedule.Slice slice : slices) {
+            for (long k = slice.from(); k < slice.to(); k++) {
+                Trial t = trial(spec, slice.group(), k, eligible);
                 byShard.get(t.imageIndex() / spec.imagesPerShard()).add(t);
             }
         }
@@ -141,7 +156,8 @@ public final class TrialPlanner {
             }
             TreeSet<Integer> images = new TreeSet<>();
             trials.forEach(t -> images.add(t.imageIndex()));
-            shards.add(new Shard(s, images.stream().mapToInt(Integer::intValue).toArray(), trials));
+            shards.add(new Shard(Math.addExact(Math.multiplyExact(round, shardCount), s),
+                    images.stream().mapToInt(Integer::intValue).toArray(), trials));
         }
         return shards;
     }
