@@ -11,7 +11,7 @@ cd "$FLIPSTORM_HOME"
 out="${1:-$FLIPSTORM_HOME/target/engine-benchmark.md}"
 shift || true
 mkdir -p "$(dirname "$out")"
-(mvn -q -B -DskipTests install -pl model-zoo,spark-job -am && cd spark-job && mvn -q -B test-compile) || {
+(mvn -q -B -DskipTests -Dflipstorm.shade.skip=true install -pl model-zoo,spark-job -am && cd spark-job && mvn -q -B test-compile) || {
   echo "build failed: run 'mvn -B -DskipTests -pl spark-job -am test-compile' to see why" >&2; exit 1; }
 cp="$FLIPSTORM_HOME/spark-job/target/test-classes:$FLIPSTORM_HOME/spark-job/target/classes"
 cp="$cp:$(cat spark-job/target/test-classpath.txt)"

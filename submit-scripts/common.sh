@@ -7,18 +7,23 @@ flipstorm_jvm_options() {
   grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$FLIPSTORM_HOME/conf/jvm.options" | tr '\n' ' '
 }
 
-# Builds the modules (no tests) so target/classes and target/classpath.txt are current.
+# Builds the modules (no tests, no job jar) so target/classes and the class path files are current.
 flipstorm_build() {
-  (cd "$FLIPSTORM_HOME" && mvn -q -B -DskipTests package) || {
+  (cd "$FLIPSTORM_HOME" && mvn -q -B -DskipTests -Dflipstorm.shade.skip=true package) || {
     echo "build failed: run 'mvn -B -DskipTests package' in $FLIPSTORM_HOME to see why" >&2
     return 1
   }
 }
 
-# Class path of one module: its classes plus its runtime dependencies.
+# Class path of one module: its classes, its runtime dependencies, and what a cluster would
+# provide (Spark, for the job module).
 flipstorm_classpath() {
-  local module="$FLIPSTORM_HOME/$1"
-  echo "$module/target/classes:$(cat "$module/target/classpath.txt")"
+  local module="$FLIPSTORM_HOME/$1" cp
+  cp="$module/target/classes:$(cat "$module/target/classpath.txt")"
+  if [[ -s "$module/target/provided-classpath.txt" ]]; then
+    cp="$cp:$(cat "$module/target/provided-classpath.txt")"
+  fi
+  echo "$cp"
 }
 
 # DL4J/ND4J: one OpenMP thread pool sized to the cores unless the caller chose; large pages cut

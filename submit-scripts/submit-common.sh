@@ -11,12 +11,14 @@ flipstorm_spark_submit() {
   "$SPARK_HOME/bin/spark-submit" "$@"
 }
 
-# The job jar with everything but Spark (built once: mvn -Pcluster-jar -DskipTests package).
+# The job jar with everything but Spark, rebuilt when the compiled code is newer than it.
 flipstorm_cluster_jar() {
   local jar
   jar="$(ls "$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar 2>/dev/null | sed -n 1p)"
-  if [[ -z "$jar" ]]; then
-    (cd "$FLIPSTORM_HOME" && mvn -q -B -Pcluster-jar -DskipTests package) >&2 || return 1
+  if [[ -z "$jar" || -n "$(find "$FLIPSTORM_HOME"/spark-job/target/classes "$FLIPSTORM_HOME"/model-zoo/target/classes \
+        -newer "$jar" -type f 2>/dev/null | sed -n 1p)" ]]; then
+    echo "building the job jar (mvn -DskipTests package)" >&2
+    (cd "$FLIPSTORM_HOME" && mvn -q -B -DskipTests package) >&2 || return 1
     jar="$(ls "$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar | sed -n 1p)"
   fi
   echo "$jar"

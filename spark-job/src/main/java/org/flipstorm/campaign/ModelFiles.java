@@ -37,11 +37,12 @@ final class ModelFiles {
             return zip;
         }
         Files.createDirectories(dir);
-        copy(fs, remote, dir.resolve(remote.getName()), true);
+        // The zip last: its presence above means the card and profile are already there.
         copy(fs, new org.apache.hadoop.fs.Path(remote.getParent(), ModelStore.cardPath(zip).getFileName().toString()),
                 ModelStore.cardPath(zip), true);
         copy(fs, new org.apache.hadoop.fs.Path(remote.getParent(), RangeProfile.pathFor(zip).getFileName().toString()),
                 RangeProfile.pathFor(zip), false);
+        copy(fs, remote, dir.resolve(remote.getName()), true);
         return zip;
     }
 
