@@ -107,4 +107,12 @@ class CampaignBadInputTest {
         Files.copy(dir.resolve("tiny-lenet.card.json"), dir.resolve("corrupt.card.json"));
         assertRefused(out, run(Fixtures.config(dir, bad, out)), "is not a readable DL4J");
     }
+
+    @Test
+    void outputThatCannotBeCreated() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        Path out = file.resolve("campaigns");
+        assertRefused(out, run(Fixtures.config(dir, model, out)), "cannot reach the campaign output " + out);
+        assertEquals("not a directory", Files.readString(file), "the file in the way is untouched");
+    }
 }
