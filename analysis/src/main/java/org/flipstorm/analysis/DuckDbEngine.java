@@ -20,8 +20,10 @@ public final class DuckDbEngine implements QueryEngine {
 
     @Override
     public String trialsSource(Path trialsDir) {
-        String glob = trialsDir.toAbsolutePath().normalize() + "/**/*.parquet";
-        return "read_parquet('" + glob.replace("'", "''") + "', hive_partitioning = true)";
+        String globs = QueryEngine.roots(trialsDir).stream()
+                .map(r -> "'" + (r + "/**/*.parquet").replace("'", "''") + "'")
+                .collect(java.util.stream.Collectors.joining(", "));
+        return "read_parquet([" + globs + "], hive_partitioning = true)";
     }
 
     @Override

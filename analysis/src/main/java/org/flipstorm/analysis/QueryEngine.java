@@ -51,6 +51,25 @@ public interface QueryEngine extends AutoCloseable {
         return execute(sql, reader);
     }
 
+    /**
+     * The Parquet trees to read for {@code dir}: {@code dir} itself, or, for a directory of
+     * campaigns (children holding a {@code trials/} directory), each child's {@code trials/} and
+     * nothing else (their {@code activations/} and reports are other tables).
+     */
+    static List<java.nio.file.Path> roots(java.nio.file.Path dir) {
+        java.nio.file.Path d = dir.toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(d) || java.nio.file.Files.isDirectory(d.resolve("trials"))) {
+            return List.of(d);
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> children = java.nio.file.Files.list(d)) {
+            List<java.nio.file.Path> trials = children.map(c -> c.resolve("trials"))
+                    .filter(java.nio.file.Files::isDirectory).sorted().toList();
+            return trials.isEmpty() ? List.of(d) : trials;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + d, e);
+        }
+    }
+
     /** Decimal literals joined by ", ", each followed by {@code suffix} (Spark's double marker "D"). */
     static String literals(List<Double> values, String suffix) {
         return values.stream().map(v -> String.format(Locale.ROOT, "%.6f", v) + suffix)

@@ -59,8 +59,13 @@ public final class SparkEngine implements QueryEngine {
     public String trialsSource(Path trialsDir) {
         return views.computeIfAbsent(trialsDir.toAbsolutePath().normalize(), dir -> {
             String name = "flipstorm_trials_" + views.size();
-            spark.read().option("basePath", dir.toUri().toString()).parquet(dir.toUri().toString())
-                    .createOrReplaceTempView(name);
+            // Spark discovers partitions per root only: a directory of campaigns is read root by root.
+            org.apache.spark.sql.Dataset<Row> all = null;
+            for (Path root : QueryEngine.roots(dir)) {
+                var one = spark.read().option("basePath", root.toUri().toString()).parquet(root.toUri().toString());
+                all = all == null ? one : all.unionByName(one, true);
+            }
+            all.createOrReplaceTempView(name);
             return name;
         });
     }

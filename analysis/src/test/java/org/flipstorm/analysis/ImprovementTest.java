@@ -53,4 +53,32 @@ class ImprovementTest {
         assertEquals(4.0, headline[1], 1e-12, "mean over layers");
         assertThrows(IllegalArgumentException.class, () -> Improvement.headline(rows, "vgg"));
     }
+
+    @Test
+    void aDirectoryOfCampaignsReadsEachCampaignsTrialsAndNotItsActivations() throws Exception {
+        // campaigns/<name>/trials and campaigns/<name>/activations, as the job writes them: the
+        // activation histograms are another table and must not be read as trials.
+        Path campaigns = dir.resolve("campaigns");
+        HandMadeParquet.write(Files.createDirectories(campaigns.resolve("base/trials")),
+            "CREATE TABLE t AS SELECT 'lenet' AS architecture, 'lenet-b' AS model_id, 'baseline' AS variant,"
+                + " 0 AS layer_index, 'conv1' AS layer_name, CASE WHEN i < 20 THEN 'sdc' ELSE 'masked' END AS outcome"
+                + " FROM range(100) r(i)");
+        HandMadeParquet.write(Files.createDirectories(campaigns.resolve("text/trials")),
+            "CREATE TABLE t AS SELECT 'lenet' AS architecture, 'lenet-t' AS model_id, 'text_guided' AS variant,"
+                + " 0 AS layer_index, 'conv1' AS layer_name, CASE WHEN i < 5 THEN 'sdc' ELSE 'masked' END AS outcome"
+                + " FROM range(100) r(i)");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement st = c.createStatement()) {
+            Files.createDirectories(campaigns.resolve("base/activations"));
+            st.execute("COPY (SELECT 1 AS bin, 2.0 AS low) TO '" + campaigns.resolve("base/activations/part-0.parquet")
+                    + "' (FORMAT PARQUET)");
+        }
+        for (QueryEngine engine : List.of(new DuckDbEngine(), SparkEngine.create())) {
+            try (engine) {
+                List<Improvement.Row> rows = Improvement.compute(engine, LayerSummary.trialsDir(campaigns), 0.99);
+                assertEquals(1, rows.size(), engine.id());
+                assertEquals(4.0, rows.get(0).ratio(), 1e-12, engine.id());
+            }
+        }
+    }
 }
