@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -122,6 +123,7 @@ public final class ShardStore {
                                Map<Integer, RoundSchedule.Count> groups, double engineSeconds,
                                long taskStartNanos) throws IOException {
         FileSystem fs = campaignDir.getFileSystem(conf);
+        Store store = fs instanceof LocalFileSystem ? new LocalStore() : new HadoopStore(fs, conf, campaignDir);
         Path staging = new Path(new Path(campaignDir, STAGING_DIR),
                 String.format("shard-%06d-%s", shardId, UUID.randomUUID()));
         Map<List<String>, List<Row>> byPartition = new LinkedHashMap<>();
@@ -137,27 +139,107 @@ public final class ShardStore {
                 String partition = TrialRows.MODEL_ID + "=" + escape(e.getKey().get(0)) + "/" + TrialRows.LAYER_NAME
                         + "=" + escape(e.getKey().get(1));
                 Path tmp = new Path(new Path(staging, partition), fileName);
-                writeParquet(conf, tmp, e.getValue());
+                writeParquet(conf, store.parquetFile(tmp), e.getValue());
                 moves.put(tmp, new Path(new Path(new Path(campaignDir, CampaignRunner.TRIALS_DIR), partition), fileName));
             }
-            FileContext fc = FileContext.getFileContext(campaignDir.toUri(), conf);
             for (Map.Entry<Path, Path> m : moves.entrySet()) {
-                fs.mkdirs(m.getValue().getParent());
-                fc.rename(m.getKey(), m.getValue(), Options.Rename.OVERWRITE);
+                store.moveReplacing(m.getKey(), m.getValue());
             }
             Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9,
                     groups);
-            Path marker = marker(campaignDir, shardId);
             Path markerTmp = new Path(staging, "marker.json");
-            try (OutputStream out = fc.create(markerTmp, EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE),
-                    Options.CreateOpts.createParent())) {
-                out.write(JSON.writeValueAsBytes(c));
-            }
-            fs.mkdirs(marker.getParent());
-            fc.rename(markerTmp, marker, Options.Rename.OVERWRITE);
+            store.write(markerTmp, JSON.writeValueAsBytes(c));
+            store.moveReplacing(markerTmp, marker(campaignDir, shardId));
             return c;
         } finally {
-            fs.delete(staging, true);
+            store.deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * The file operations of a shard commit. Hadoop's local file system sets permissions by
+     * running {@code chmod} once per file and directory when its native library is absent (as in
+     * the Maven jars), which cost about 40 ms per Parquet file here; local campaign directories
+     * therefore go through java.nio, with the same atomic renames.
+     */
+    private interface Store {
+        /** A Parquet output file at {@code p}, its parent directories created. */
+        org.apache.parquet.io.OutputFile parquetFile(Path p) throws IOException;
+
+        /** Moves {@code from} onto {@code to} atomically, replacing it, creating its parents. */
+        void moveReplacing(Path from, Path to) throws IOException;
+
+        /** Writes {@code bytes} to {@code p}, creating its parents. */
+        void write(Path p, byte[] bytes) throws IOException;
+
+        /** Deletes {@code p} and what is below it, if it exists. */
+        void deleteRecursively(Path p) throws IOException;
+    }
+
+    private record HadoopStore(FileSystem fs, Configuration conf, Path campaignDir) implements Store {
+        @Override
+        public org.apache.parquet.io.OutputFile parquetFile(Path p) throws IOException {
+            return org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(p, conf);
+        }
+
+        @Override
+        public void moveReplacing(Path from, Path to) throws IOException {
+            fs.mkdirs(to.getParent());
+            FileContext.getFileContext(campaignDir.toUri(), conf).rename(from, to, Options.Rename.OVERWRITE);
+        }
+
+        @Override
+        public void write(Path p, byte[] bytes) throws IOException {
+            try (OutputStream out = FileContext.getFileContext(campaignDir.toUri(), conf).create(p,
+                    EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE), Options.CreateOpts.createParent())) {
+                out.write(bytes);
+            }
+        }
+
+        @Override
+        public void deleteRecursively(Path p) throws IOException {
+            fs.delete(p, true);
+        }
+    }
+
+    private static final class LocalStore implements Store {
+        private static java.nio.file.Path local(Path p) {
+            return java.nio.file.Path.of(p.toUri());
+        }
+
+        @Override
+        public org.apache.parquet.io.OutputFile parquetFile(Path p) throws IOException {
+            java.nio.file.Path file = local(p);
+            java.nio.file.Files.createDirectories(file.getParent());
+            return new org.apache.parquet.io.LocalOutputFile(file);
+        }
+
+        @Override
+        public void moveReplacing(Path from, Path to) throws IOException {
+            java.nio.file.Path target = local(to);
+            java.nio.file.Files.createDirectories(target.getParent());
+            java.nio.file.Files.move(local(from), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        @Override
+        public void write(Path p, byte[] bytes) throws IOException {
+            java.nio.file.Path file = local(p);
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, bytes);
+        }
+
+        @Override
+        public void deleteRecursively(Path p) throws IOException {
+            java.nio.file.Path root = local(p);
+            if (!java.nio.file.Files.exists(root)) {
+                return;
+            }
+            try (var walk = java.nio.file.Files.walk(root)) {
+                for (java.nio.file.Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
@@ -189,7 +271,8 @@ public final class ShardStore {
         return List.copyOf(out);
     }
 
-    private static void writeParquet(Configuration conf, Path file, List<Row> rows) throws IOException {
+    private static void writeParquet(Configuration conf, org.apache.parquet.io.OutputFile file, List<Row> rows)
+            throws IOException {
         SimpleGroupFactory groups = new SimpleGroupFactory(FILE_SCHEMA);
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withConf(conf).withType(FILE_SCHEMA)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
