@@ -79,7 +79,7 @@ public final class RoundSchedule {
         if (trials == 0) {
             return 0.5;
         }
-        double z = org.apache.commons.math3.special.Erf.erfInv(confidence) * Math.sqrt(2);
+        double z = Sampling.zScore(confidence);
         double n = trials;
         double p = sdc / n;
         return z / (1 + z * z / n) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));

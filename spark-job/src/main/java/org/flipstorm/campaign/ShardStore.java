@@ -176,7 +176,11 @@ public final class ShardStore {
         void deleteRecursively(Path p) throws IOException;
     }
 
-    private record HadoopStore(FileSystem fs, Configuration conf, Path campaignDir) implements Store {
+    private record HadoopStore(FileSystem fs, Configuration conf, FileContext fc) implements Store {
+        HadoopStore(FileSystem fs, Configuration conf, Path campaignDir) throws IOException {
+            this(fs, conf, FileContext.getFileContext(campaignDir.toUri(), conf));
+        }
+
         @Override
         public org.apache.parquet.io.OutputFile parquetFile(Path p) throws IOException {
             return org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(p, conf);
@@ -185,12 +189,12 @@ public final class ShardStore {
         @Override
         public void moveReplacing(Path from, Path to) throws IOException {
             fs.mkdirs(to.getParent());
-            FileContext.getFileContext(campaignDir.toUri(), conf).rename(from, to, Options.Rename.OVERWRITE);
+            fc.rename(from, to, Options.Rename.OVERWRITE);
         }
 
         @Override
         public void write(Path p, byte[] bytes) throws IOException {
-            try (OutputStream out = FileContext.getFileContext(campaignDir.toUri(), conf).create(p,
+            try (OutputStream out = fc.create(p,
                     EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE), Options.CreateOpts.createParent())) {
                 out.write(bytes);
             }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
@@ -27,17 +24,11 @@ class CampaignBadInputTest {
         model = Fixtures.saveTinyModel(dir);
     }
 
-    private record Outcome(int status, String err) {}
-
-    private static Outcome run(Path config) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = CampaignMain.run(new String[] {config.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, err.toString(StandardCharsets.UTF_8));
+    private static Fixtures.Outcome run(Path config) {
+        return Fixtures.campaign(config.toString());
     }
 
-    private static void assertRefused(Path output, Outcome o, String expected) {
+    private static void assertRefused(Path output, Fixtures.Outcome o, String expected) {
         assertEquals(CampaignMain.EXIT_BAD_INPUT, o.status(), o.err());
         assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
         assertTrue(o.err().contains(expected), o.err());

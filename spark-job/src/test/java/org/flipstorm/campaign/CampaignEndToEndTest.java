@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,13 +42,9 @@ class CampaignEndToEndTest {
     }
 
     private static Path runCampaign(Path output) throws IOException {
-        Path conf = Fixtures.config(dir, model, output);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("done: 300 trials"), out.toString());
+        Fixtures.Outcome o = Fixtures.campaign(Fixtures.config(dir, model, output).toString());
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().contains("done: 300 trials"), o.out());
         return output.resolve("t");
     }
 
@@ -90,11 +83,8 @@ class CampaignEndToEndTest {
         Path resnet = Fixtures.saveTinyResNet(dir);
         Path output = dir.resolve("run-graph");
         Path conf = Fixtures.config(dir, resnet, output, "trials-per-layer = 10");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        Fixtures.Outcome o = Fixtures.campaign(conf.toString());
+        assertEquals(0, o.status(), o.err());
         Dataset<Row> rows = Fixtures.reader().read().parquet(output.resolve("t").resolve("trials").toString());
         long layers = rows.select(TrialRows.LAYER_NAME).distinct().count();
         // ResNet-8: stem (3 sites) + 3 blocks (7 sites each, 9 with a projection) + pool + logits; not the loss layer.
@@ -115,10 +105,8 @@ class CampaignEndToEndTest {
         Path output = dir.resolve("run-int8");
         Path conf = Fixtures.config(dir, zip, output, "format = int8", "range-detector = true", "trials-per-layer = 40",
                 "bits-per-fault = 2");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        Fixtures.Outcome o = Fixtures.campaign(conf.toString());
+        assertEquals(0, o.status(), o.err());
         Dataset<Row> rows = Fixtures.reader().read().parquet(output.resolve("t").resolve("trials").toString());
         assertEquals(240, rows.count());
         assertEquals(0, rows.filter("format != 'int8' or bit > 7 or bit_mask >= 256 or not range_detector").count());
@@ -134,10 +122,8 @@ class CampaignEndToEndTest {
     void aWeightFaultCampaignHitsWeightsOfConvAndDenseLayersOnly() throws IOException {
         Path output = dir.resolve("run-weights");
         Path conf = Fixtures.config(dir, model, output, "target = weights", "trials-per-layer = 30", "bits = [30]");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        Fixtures.Outcome o = Fixtures.campaign(conf.toString());
+        assertEquals(0, o.status(), o.err());
         Dataset<Row> rows = Fixtures.reader().read().parquet(output.resolve("t").resolve("trials").toString());
         assertEquals(4 * 30, rows.count(), "conv1, conv2, fc1, logits");
         assertEquals(0, rows.filter("target != 'weight' or layer_name in ('pool1', 'pool2')").count());
@@ -151,10 +137,8 @@ class CampaignEndToEndTest {
         Path output = dir.resolve("run-existing");
         Files.createDirectories(output.resolve("t").resolve("trials"));
         Path conf = Fixtures.config(dir, model, output);
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(new ByteArrayOutputStream()),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(CampaignMain.EXIT_BAD_INPUT, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("exists without a manifest"), err.toString());
+        Fixtures.Outcome o = Fixtures.campaign(conf.toString());
+        assertEquals(CampaignMain.EXIT_BAD_INPUT, o.status());
+        assertTrue(o.err().contains("exists without a manifest"), o.err());
     }
 }

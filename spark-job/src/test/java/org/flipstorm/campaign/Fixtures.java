@@ -12,7 +12,7 @@ import org.flipstorm.zoo.store.ModelStore;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Campaign fixtures: a small saved LeNet and a config file pointing at it and at the repository's image slice. */
-final class Fixtures {
+public final class Fixtures {
     /** The 500-image Fashion-MNIST test slice kept in the repository (tests run in the module directory). */
     static final Path SLICE = Path.of("../model-zoo/data/fashion-mnist-test-500").toAbsolutePath().normalize();
 
@@ -22,18 +22,37 @@ final class Fixtures {
      * A local[1] session on loopback for reading a campaign's Parquet back, created on first use;
      * the test class stops it with {@link #stopReader} in its {@code @AfterAll}.
      */
-    static org.apache.spark.sql.SparkSession reader() {
+    public static org.apache.spark.sql.SparkSession reader() {
         return org.apache.spark.sql.SparkSession.builder().master("local[1]").appName("read-back")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
     }
 
     /** Stops the session of {@link #reader}, if one is running. */
-    static void stopReader() {
+    public static void stopReader() {
         org.apache.spark.sql.SparkSession.getDefaultSession().foreach(s -> {
             s.stop();
             return null;
         });
+    }
+
+    /**
+     * What one run of the campaign command printed.
+     *
+     * @param status exit status
+     * @param out standard output
+     * @param err standard error
+     */
+    public record Outcome(int status, String out, String err) {}
+
+    /** Runs the campaign command in this JVM with {@code argv} and captures what it prints. */
+    public static Outcome campaign(String... argv) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = CampaignMain.run(argv, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Saves a narrow LeNet with seeded weights (untrained) and its card into {@code dir}. */

@@ -3,10 +3,7 @@ package org.flipstorm.campaign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,13 +37,10 @@ class ResumeTest {
     }
 
     private static String run(Path conf, int expectedStatus, String... extra) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] argv = Stream.concat(Stream.of(conf.toString()), Stream.of(extra)).toArray(String[]::new);
-        int status = CampaignMain.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(expectedStatus, status, err.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        Fixtures.Outcome o = Fixtures.campaign(Stream.concat(Stream.of(conf.toString()), Stream.of(extra))
+                .toArray(String[]::new));
+        assertEquals(expectedStatus, o.status(), o.err());
+        return o.out() + o.err();
     }
 
     private static List<Row> rows(Path campaign) {

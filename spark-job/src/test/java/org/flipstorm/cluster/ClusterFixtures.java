@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /** What the cluster integration tests share: the job jar, the JVM options, campaign configs, read-back. */
 final class ClusterFixtures {
@@ -82,16 +81,9 @@ final class ClusterFixtures {
         return p.exitValue();
     }
 
-    /** A local session of the test JVM for reading results back. */
-    static SparkSession reader() {
-        return SparkSession.builder().master("local[1]").appName("cluster-it-reader")
-                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.ui.enabled", "false").getOrCreate();
-    }
-
     /** Every trial row of a campaign directory, by trial id. */
     static List<Row> rows(Path campaign) {
-        return reader().read().parquet(campaign.resolve("trials").toString()).orderBy("trial_id").collectAsList();
+        return org.flipstorm.campaign.Fixtures.reader().read().parquet(campaign.resolve("trials").toString()).orderBy("trial_id").collectAsList();
     }
 
     /** The rows are exactly the trial ids 0..planned-1, each once. */

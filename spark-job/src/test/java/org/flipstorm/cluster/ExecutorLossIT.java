@@ -35,7 +35,7 @@ class ExecutorLossIT {
         if (cluster != null) {
             cluster.close();
         }
-        ClusterFixtures.reader().stop();
+        org.flipstorm.campaign.Fixtures.stopReader();
     }
 
     @Test

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Row;
-import org.flipstorm.campaign.CampaignMain;
+import org.flipstorm.campaign.Fixtures;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -32,16 +29,13 @@ class HdfsIT {
 
     @AfterAll
     static void stop() {
-        ClusterFixtures.reader().stop();
+        Fixtures.stopReader();
     }
 
     private static String run(Path conf) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = CampaignMain.run(new String[] {conf.toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        Fixtures.Outcome o = Fixtures.campaign(conf.toString());
+        assertEquals(0, o.status(), o.err());
+        return o.out();
     }
 
     @Test
@@ -65,7 +59,7 @@ class HdfsIT {
 
             String printed = run(campaignConf);
             assertTrue(printed.contains("campaign directory: " + base + "/campaigns/h"), printed);
-            List<Row> rows = ClusterFixtures.reader().read().parquet(base + "/campaigns/h/trials").orderBy("trial_id")
+            List<Row> rows = Fixtures.reader().read().parquet(base + "/campaigns/h/trials").orderBy("trial_id")
                     .collectAsList();
             ClusterFixtures.assertExactlyOnce(rows, 600);
             assertEquals(4, fs.listStatus(new org.apache.hadoop.fs.Path(base + "/campaigns/h/_commits")).length,

@@ -38,7 +38,6 @@ public final class StandaloneCluster implements AutoCloseable {
     private final List<String> jvmOptions;
     private final int masterPort;
     private final int masterWebPort;
-    private final Process master;
     private final List<Process> workers = new ArrayList<>();
     private final List<Process> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread reaper = new Thread(this::close, "standalone-cluster-reaper");
@@ -61,7 +60,7 @@ public final class StandaloneCluster implements AutoCloseable {
         Files.createDirectories(home.resolve("logs"));
         masterPort = freePort();
         masterWebPort = freePort();
-        master = start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+        start("master", List.of("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
                 Integer.toString(masterPort), "--webui-port", Integer.toString(masterWebPort)), Map.of());
         awaitLog("master", "I have been elected leader", Duration.ofSeconds(60));
         for (int i = 0; i < workers; i++) {

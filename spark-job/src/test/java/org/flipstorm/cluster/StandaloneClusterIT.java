@@ -44,7 +44,7 @@ class StandaloneClusterIT {
         if (cluster != null) {
             cluster.close();
         }
-        ClusterFixtures.reader().stop();
+        org.flipstorm.campaign.Fixtures.stopReader();
     }
 
     @Test
