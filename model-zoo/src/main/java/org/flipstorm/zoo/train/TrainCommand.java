@@ -39,18 +39,30 @@ import org.nd4j.linalg.schedule.ISchedule;
  *       [--weight-decay 5e-4] [--schedule cosine|constant] [--warmup-epochs 1]
  *       [--augment crop-flip|none] [--normalize true|false] [--seed 42] [--model-id ID]
  *       [--train-limit N] [--test-limit N] [--time-budget 2h] [--checkpoint-dir DIR] [--resume]
+ *       [--recipe default|study] [--milestones 0.5,0.75] [--gamma 0.1] [--weight-decay-on weights|all]
  * </pre>
  *
  * <p>The recipe is the same for both heads. Defaults: for LeNet the recipe of the committed
  * Fashion-MNIST models (Adam 1e-3, constant rate, no augmentation, [0, 1] inputs); for every other
  * architecture SGD with Nesterov momentum 0.9, rate 0.1, L2 5e-4, one warm-up epoch then cosine
  * decay to 0, pad-4 crop and flip, and per-channel normalisation from the training split.
+ *
+ * <p>{@code --recipe study} is the study's training code (method.md, section 5) as far as it is
+ * public: classical momentum 0.9 ({@link MomentumSgd}, not Nesterov), rate 0.1 divided by 10 at
+ * 50% and 75% of the epochs, weight decay 1e-4 on every trainable parameter including batch-norm
+ * gamma/beta and the head's log scale ({@link DecayAllParameters}), batch 128, 60 epochs, no
+ * warm-up; augmentation and normalisation as the default recipe. Any of its settings can still
+ * be overridden by the flags.
+ *
+ * <p>{@code --head cosine_random} is the ablation of the text-guided head: the same cosine head
+ * (bounded logits, learned scale) with rows drawn at random (Gaussian, unit norm, seeded by
+ * {@code --seed}) instead of from class descriptions.
  */
 public final class TrainCommand {
     static final Set<String> OPTIONS = Set.of("arch", "dataset", "data", "epochs", "batch", "lr", "seed",
             "out", "model-id", "train-limit", "test-limit", "head", "descriptions", "embedding-cache", "optimizer",
             "momentum", "weight-decay", "schedule", "warmup-epochs", "augment", "normalize", "time-budget",
-            "checkpoint-dir", "resume!");
+            "checkpoint-dir", "resume!", "recipe", "milestones", "gamma", "weight-decay-on");
 
     private TrainCommand() {}
 
@@ -58,7 +70,9 @@ public final class TrainCommand {
     public static void main(String[] argv) {
         Dl4jRuntime.configure();
         try {
-            run(Args.parse(argv, OPTIONS));
+            if (!run(Args.parse(argv, OPTIONS))) {
+                System.exit(EXIT_BUDGET);
+            }
         } catch (IllegalArgumentException | ZooException e) {
             System.err.println("train: " + e.getMessage());
             System.exit(2);
@@ -68,7 +82,11 @@ public final class TrainCommand {
         }
     }
 
-    static void run(Args args) throws IOException, ZooException {
+    /** Exit status of a run that a time budget stopped before its last epoch (resumable). */
+    public static final int EXIT_BUDGET = 3;
+
+    /** Trains; returns false if the time budget stopped the run before its last epoch. */
+    static boolean run(Args args) throws IOException, ZooException {
         String arch = args.get("arch", LeNet.ARCHITECTURE);
         if (!Architectures.ids().contains(arch)) {
             throw new IllegalArgumentException("architecture '" + arch + "' unknown; expected one of "
@@ -80,18 +98,32 @@ public final class TrainCommand {
         Optional<Path> dataDir = args.get("data").map(Path::of);
         Path out = Path.of(args.get("out").orElseThrow(() -> new IllegalArgumentException(
                 "option --out is required: where to write the model zip, e.g. model-zoo/models/resnet20.zip")));
-        int epochs = args.getInt("epochs", lenet ? 10 : 30);
+        String recipe = args.get("recipe", "default");
+        boolean study = switch (recipe) {
+            case "default" -> false;
+            case "study" -> true;
+            default -> throw new IllegalArgumentException("--recipe '" + recipe + "' unknown; expected default or study");
+        };
+        int epochs = args.getInt("epochs", study ? 60 : lenet ? 10 : 30);
         int batch = args.getInt("batch", 128);
-        String optimizer = args.get("optimizer", lenet ? "adam" : "sgd");
+        String optimizer = args.get("optimizer", study ? "momentum" : lenet ? "adam" : "sgd");
         double lr = args.getDouble("lr", optimizer.equals("adam") ? 1e-3 : 0.1);
-        double momentum = args.getDouble("momentum", optimizer.equals("sgd") ? 0.9 : 0);
-        double weightDecay = args.getDouble("weight-decay", lenet ? 1e-4 : 5e-4);
-        String scheduleName = args.get("schedule", lenet ? "constant" : "cosine");
+        double momentum = args.getDouble("momentum", optimizer.equals("adam") ? 0 : 0.9);
+        double weightDecay = args.getDouble("weight-decay", study ? 1e-4 : lenet ? 1e-4 : 5e-4);
+        String decayOn = args.get("weight-decay-on", study ? "all" : "weights");
+        if (!decayOn.equals("weights") && !decayOn.equals("all")) {
+            throw new IllegalArgumentException("--weight-decay-on '" + decayOn + "' unknown; expected weights (DL4J's"
+                    + " L2 on weights) or all (every trainable parameter, as PyTorch's SGD weight_decay)");
+        }
+        String scheduleName = args.get("schedule", study ? "step" : lenet ? "constant" : "cosine");
         int warmupEpochs = args.getInt("warmup-epochs", scheduleName.equals("cosine") ? 1 : 0);
         String augmentName = args.get("augment", lenet ? "none" : "crop-flip");
         boolean normalize = parseBoolean("normalize", args.get("normalize", lenet ? "false" : "true"));
         long seed = args.getInt("seed", 42);
         double budgetSeconds = args.get("time-budget").map(TrainCommand::parseDuration).orElse(Double.POSITIVE_INFINITY);
+        double gamma = args.getDouble("gamma", 0.1);
+        int[] milestoneEpochs = scheduleName.equals("step")
+                ? StepSchedules.milestoneEpochs(args.get("milestones", "0.5,0.75"), epochs) : new int[0];
         if (epochs < 1 || batch < 1) {
             throw new IllegalArgumentException("--epochs " + epochs + " and --batch " + batch + " must be >= 1");
         }
@@ -130,25 +162,39 @@ public final class TrainCommand {
                     Path.of(args.get("embedding-cache", "target/embedding-cache")));
             guidance = new ModelCard.TextGuidance(TextEmbeddings.ENCODER_ID, descriptions.sha256(),
                     TextEmbeddings.meanPairwiseCosine(embeddings));
-            System.out.printf(Locale.ROOT, "class embeddings: %d x %d from %s, mean pairwise cosine %.4f%n",
-                    embeddings.length, embeddings[0].length, TextEmbeddings.ENCODER_ID, guidance.meanPairwiseCosine());
+        } else if (head.equals("cosine_random")) {
+            embeddings = RandomRows.unitGaussian(classNames.size(), TextEmbeddings.DIMENSIONS, seed);
+            guidance = new ModelCard.TextGuidance(RandomRows.SOURCE_ID + seed, "-",
+                    TextEmbeddings.meanPairwiseCosine(embeddings));
         } else if (!head.equals("baseline")) {
-            throw new IllegalArgumentException("head '" + head + "' unknown; expected baseline or text_guided");
+            throw new IllegalArgumentException("head '" + head + "' unknown; expected baseline, text_guided or"
+                    + " cosine_random");
+        }
+        if (guidance != null) {
+            System.out.printf(Locale.ROOT, "class rows: %d x %d from %s, mean pairwise cosine %.4f%n",
+                    embeddings.length, embeddings[0].length, guidance.encoder(), guidance.meanPairwiseCosine());
         }
 
         int batchesPerEpoch = (train.size() + batch - 1) / batch;
         ISchedule schedule = switch (scheduleName) {
             case "cosine" -> new WarmupCosineSchedule(lr, warmupEpochs * batchesPerEpoch, epochs * batchesPerEpoch);
+            case "step" -> StepSchedules.atEpochs(lr, gamma, milestoneEpochs, batchesPerEpoch);
             case "constant" -> null;
             default -> throw new IllegalArgumentException("--schedule '" + scheduleName
-                    + "' unknown; expected cosine or constant");
+                    + "' unknown; expected cosine, step or constant");
         };
         IUpdater updater = switch (optimizer) {
             case "sgd" -> schedule == null ? new Nesterovs(lr, momentum) : new Nesterovs(schedule, momentum);
+            case "momentum" -> schedule == null ? new MomentumSgd(lr, momentum) : new MomentumSgd(schedule, momentum);
             case "adam" -> schedule == null ? new Adam(lr) : new Adam(schedule);
-            default -> throw new IllegalArgumentException("--optimizer '" + optimizer + "' unknown; expected sgd or adam");
+            default -> throw new IllegalArgumentException("--optimizer '" + optimizer + "' unknown; expected sgd"
+                    + " (Nesterov momentum), momentum (classical momentum, PyTorch's SGD) or adam");
         };
-        String scheduleText = schedule == null ? "constant" : "warm-up " + warmupEpochs + " epoch(s) + cosine to 0";
+        String scheduleText = switch (scheduleName) {
+            case "cosine" -> "warm-up " + warmupEpochs + " epoch(s) + cosine to 0";
+            case "step" -> "step x" + gamma + " at epochs " + java.util.Arrays.toString(milestoneEpochs);
+            default -> "constant";
+        };
         String augmentText = augmentation.isNone() ? "none" : "pad-4 random crop + horizontal flip";
 
         Map<String, String> settings = new LinkedHashMap<>();
@@ -167,6 +213,10 @@ public final class TrainCommand {
         settings.put("normalize", Boolean.toString(normalize));
         settings.put("seed", Long.toString(seed));
         settings.put("descriptions", guidance == null ? "-" : guidance.descriptionsSha256());
+        if (study || !decayOn.equals("weights")) {
+            settings.put("recipe", recipe);
+            settings.put("weight_decay_on", decayOn);
+        }
 
         Checkpoints checkpoints = new Checkpoints(args.get("checkpoint-dir").map(Path::of)
                 .orElse(Path.of(out.toString().replaceFirst("\\.zip$", "") + ".checkpoints")));
@@ -186,14 +236,20 @@ public final class TrainCommand {
                         + "; pass --resume to continue it, or delete the directory to start over");
             }
             state = new Checkpoints.State(settings, 0, 0, List.of());
+            // With decay on every parameter the listener below applies it; DL4J's own L2 stays off.
             net = Architectures.build(arch, new NetSpec(train.channels(), train.height(), train.width(),
-                    classNames.size(), embeddings, updater, weightDecay, seed));
+                    classNames.size(), embeddings, updater, decayOn.equals("all") ? 0 : weightDecay, seed));
         }
         System.out.printf(Locale.ROOT, "training %s (%s head) on %s: %d train / %d test images, %d parameters,"
                         + " %d epochs of %d batches, %s %s lr %.4g, convolutions via %s%n", arch, head, datasetId,
                 train.size(), test.size(), net.numParams(), epochs, batchesPerEpoch, optimizer, scheduleText, lr,
                 Dl4jRuntime.convolutionPath().id());
 
+        if (decayOn.equals("all")) {
+            net.setListeners(new DecayAllParameters(weightDecay));
+            System.out.printf(Locale.ROOT, "weight decay %.3g on all %d trainable parameter arrays%n", weightDecay,
+                    DecayAllParameters.decayedParameters(net).size());
+        }
         Trainer trainer = new Trainer(net, train, batch, seed, norm, augmentation)
                 .progress(System.out::println, 60);
         long processStart = System.nanoTime();
@@ -222,12 +278,19 @@ public final class TrainCommand {
                     s.imagesPerSecond(), s.seconds());
         }
         if (budgetHit) {
-            System.out.printf(Locale.ROOT, "time budget of %.0f s reached after epoch %d of %d; the model is saved as"
-                    + " it is, rerun with --resume to continue%n", budgetSeconds, done, epochs);
+            // A half-trained network must never look like a finished model: only the checkpoints hold it.
+            System.out.printf(Locale.ROOT, "time budget of %.0f s reached after epoch %d of %d; %s not written,"
+                    + " the run is in %s: rerun with --resume to continue%n", budgetSeconds, done, epochs, out,
+                    checkpoints.dir());
+            return false;
         }
         Evaluation.Result r = Evaluation.evaluate(net, test, norm, 500);
         String modelId = args.get("model-id", arch + "-" + shortName(datasetId) + "-"
-                + (guidance == null ? "baseline" : "text"));
+                + switch (head) {
+                    case "text_guided" -> "text";
+                    case "cosine_random" -> "cosrand";
+                    default -> "baseline";
+                });
         ModelCard card = new ModelCard(modelId, arch, head, datasetId, classNames,
                 List.of(train.channels(), train.height(), train.width()), net.numParams(), null, r.accuracy(),
                 test.size(),
@@ -240,6 +303,7 @@ public final class TrainCommand {
         System.out.printf(Locale.ROOT, "saved %s: test accuracy %.4f on %d images, mean golden top2diff %.2f,"
                         + " %d/%d epochs in %.0f s, weights sha256 %s%n", out, r.accuracy(), test.size(),
                 r.meanTop2Diff(), done, epochs, trainSeconds, written.weightsSha256());
+        return true;
     }
 
     private static String shortName(String datasetId) {

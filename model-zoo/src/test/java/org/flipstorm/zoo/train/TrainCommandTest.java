@@ -105,6 +105,41 @@ class TrainCommandTest {
     }
 
     @Test
+    void studyRecipeWithRandomCosineRowsStopsAtItsBudgetWithoutAFinalModelAndResumes() throws Exception {
+        Path data = dir.resolve("cifar");
+        Files.createDirectories(data);
+        SplittableRandom r = new SplittableRandom(2);
+        for (int b = 1; b <= 5; b++) {
+            writeBatch(data.resolve("data_batch_" + b + ".bin"), 8, r);
+        }
+        writeBatch(data.resolve("test_batch.bin"), 10, r);
+        Path out = dir.resolve("models/cos.zip");
+        String[] argv = {"--arch", "resnet20", "--dataset", "cifar10", "--data", data.toString(), "--out",
+            out.toString(), "--recipe", "study", "--epochs", "4", "--batch", "16", "--head", "cosine_random"};
+        String[] budget = java.util.Arrays.copyOf(argv, argv.length + 2);
+        budget[argv.length] = "--time-budget";
+        budget[argv.length + 1] = "0.01s";
+        assertEquals(false, TrainCommand.run(Args.parse(budget, options())), "the budget stops it after epoch 1");
+        assertTrue(Files.notExists(out), "a half-trained model is never written where the final one goes");
+        Checkpoints.State state = new Checkpoints(dir.resolve("models/cos.checkpoints")).state().orElseThrow();
+        assertEquals(1, state.epochsDone());
+        assertEquals("study", state.settings().get("recipe"));
+        assertEquals("all", state.settings().get("weight_decay_on"));
+
+        String[] resume = java.util.Arrays.copyOf(argv, argv.length + 1);
+        resume[argv.length] = "--resume";
+        assertEquals(true, TrainCommand.run(Args.parse(resume, options())));
+        ModelCard card = ModelStore.load(out).card();
+        assertEquals("cosine_random", card.variant());
+        assertEquals("resnet20-cifar10-cosrand", card.modelId());
+        assertTrue(card.textGuidance().encoder().startsWith(RandomRows.SOURCE_ID), card.textGuidance().encoder());
+        assertEquals("momentum", card.training().optimizer());
+        assertEquals(1e-4, card.training().weightDecay());
+        assertEquals("step x0.1 at epochs [2, 3]", card.training().schedule());
+        assertEquals(4, card.training().epochs());
+    }
+
+    @Test
     void timeBudgetsNeedAUnit() {
         assertEquals(5400, TrainCommand.parseDuration("90m"));
         assertEquals(1.5 * 3600, TrainCommand.parseDuration("1.5h"));
