@@ -23,7 +23,8 @@ public final class DuckDbEngine implements QueryEngine {
         String globs = QueryEngine.roots(trialsDir).stream()
                 .map(r -> "'" + (r + "/**/*.parquet").replace("'", "''") + "'")
                 .collect(java.util.stream.Collectors.joining(", "));
-        return "read_parquet([" + globs + "], hive_partitioning = true)";
+        // union_by_name: campaigns written with trial schema 1 lack the columns schema 2 added (read as NULL).
+        return "read_parquet([" + globs + "], hive_partitioning = true, union_by_name = true)";
     }
 
     @Override

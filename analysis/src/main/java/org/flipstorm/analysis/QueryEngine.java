@@ -41,6 +41,19 @@ public interface QueryEngine extends AutoCloseable {
         T read(ResultRow row);
     }
 
+    /**
+     * True when the trials under {@code trialsDir} have column {@code column} (campaigns written
+     * with an older trial schema lack the newer columns).
+     */
+    default boolean hasColumn(Path trialsDir, String column) {
+        try {
+            execute("SELECT " + column + " FROM " + trialsSource(trialsDir) + " LIMIT 0", r -> r);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Fills the placeholders of query resource {@code sqlName} and runs it over {@code trialsDir}. */
     default <T> List<T> query(Path trialsDir, String sqlName, Map<String, String> extra, RowReader<T> reader) {
         String sql = LayerSummary.querySql(sqlName).replace("${trials}", trialsSource(trialsDir))

@@ -62,7 +62,7 @@ public final class SparkEngine implements QueryEngine {
             // Spark discovers partitions per root only: a directory of campaigns is read root by root.
             org.apache.spark.sql.Dataset<Row> all = null;
             for (Path root : QueryEngine.roots(dir)) {
-                var one = spark.read().option("basePath", root.toUri().toString()).parquet(root.toUri().toString());
+                var one = spark.read().option("mergeSchema", "true").option("basePath", root.toUri().toString()).parquet(root.toUri().toString());
                 all = all == null ? one : all.unionByName(one, true);
             }
             all.createOrReplaceTempView(name);

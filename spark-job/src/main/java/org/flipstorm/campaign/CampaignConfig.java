@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.flipstorm.inject.DetectorMode;
 
 /**
  * Reads a campaign from a HOCON file (see {@code conf/local.conf}) into a {@link CampaignSpec}.
@@ -41,7 +42,7 @@ public final class CampaignConfig {
     public static final String MULTI_BIT = "multi-bit";
     public static final String MULTI_BIT_DEFAULT = CampaignSpec.MULTI_BIT_ADJACENT;
     public static final String RANGE_DETECTOR = "range-detector";
-    public static final boolean RANGE_DETECTOR_DEFAULT = false;
+    public static final String RANGE_DETECTOR_DEFAULT = "none";
     public static final String TARGET = "target";
     public static final String TARGET_DEFAULT = CampaignSpec.TARGET_ACTIVATIONS;
     public static final String OUTPUT = "output";
@@ -65,12 +66,16 @@ public final class CampaignConfig {
     public static final String SAMPLING_FIRST_ROUND = "sampling.first-round";
     /** Key: growth of the cumulative trials per adaptive round. */
     public static final String SAMPLING_GROWTH = "sampling.growth";
+    /** Key: fraction of the source images in the seeded held-out split. */
+    public static final String SAMPLING_HOLDOUT = "sampling.holdout";
+    /** Key: seed of the held-out split. */
+    public static final String SAMPLING_HOLDOUT_SEED = "sampling.holdout-seed";
 
     private static final Set<String> KNOWN = Set.of(NAME, SEED, MODEL, IMAGES_DATASET, IMAGES_PATH, IMAGES_SPLIT,
             IMAGES_COUNT, LAYERS, TRIALS_PER_LAYER, BITS, FORMAT, FAULT_MODEL, BITS_PER_FAULT, MULTI_BIT,
             RANGE_DETECTOR, TARGET, OUTPUT, OVERWRITE, IMAGES_PER_SHARD, MAX_BATCH,
             SPARK_MASTER, SAMPLING_TARGET, SAMPLING_MARGIN, SAMPLING_CONFIDENCE, SAMPLING_GROUPS, SAMPLING_ELIGIBLE,
-            SAMPLING_ADAPTIVE, SAMPLING_FIRST_ROUND, SAMPLING_GROWTH);
+            SAMPLING_ADAPTIVE, SAMPLING_FIRST_ROUND, SAMPLING_GROWTH, SAMPLING_HOLDOUT, SAMPLING_HOLDOUT_SEED);
 
     private CampaignConfig() {}
 
@@ -119,7 +124,9 @@ public final class CampaignConfig {
                     c.hasPath(SAMPLING_ELIGIBLE) ? c.getString(SAMPLING_ELIGIBLE) : d.eligible(),
                     c.hasPath(SAMPLING_ADAPTIVE) ? c.getBoolean(SAMPLING_ADAPTIVE) : d.adaptive(),
                     c.hasPath(SAMPLING_FIRST_ROUND) ? c.getLong(SAMPLING_FIRST_ROUND) : d.firstRound(),
-                    c.hasPath(SAMPLING_GROWTH) ? c.getDouble(SAMPLING_GROWTH) : d.growth());
+                    c.hasPath(SAMPLING_GROWTH) ? c.getDouble(SAMPLING_GROWTH) : d.growth(),
+                    c.hasPath(SAMPLING_HOLDOUT) ? c.getDouble(SAMPLING_HOLDOUT) : d.holdout(),
+                    c.hasPath(SAMPLING_HOLDOUT_SEED) ? c.getLong(SAMPLING_HOLDOUT_SEED) : d.holdoutSeed());
             boolean fixedCount = sampling.target().equals(Sampling.TRIALS);
             return new CampaignSpec(
                     c.hasPath(NAME) ? c.getString(NAME) : null,
@@ -138,7 +145,8 @@ public final class CampaignConfig {
                     c.hasPath(FAULT_MODEL) ? c.getString(FAULT_MODEL) : FAULT_MODEL_DEFAULT,
                     c.hasPath(BITS_PER_FAULT) ? c.getInt(BITS_PER_FAULT) : BITS_PER_FAULT_DEFAULT,
                     c.hasPath(MULTI_BIT) ? c.getString(MULTI_BIT) : MULTI_BIT_DEFAULT,
-                    c.hasPath(RANGE_DETECTOR) ? c.getBoolean(RANGE_DETECTOR) : RANGE_DETECTOR_DEFAULT,
+                    DetectorMode.parse(c.hasPath(RANGE_DETECTOR) ? String.valueOf(c.getValue(RANGE_DETECTOR).unwrapped())
+                            : RANGE_DETECTOR_DEFAULT),
                     c.hasPath(TARGET) ? c.getString(TARGET) : TARGET_DEFAULT,
                     c.hasPath(OUTPUT) ? c.getString(OUTPUT) : OUTPUT_DEFAULT,
                     c.hasPath(OVERWRITE) ? c.getBoolean(OVERWRITE) : OVERWRITE_DEFAULT,

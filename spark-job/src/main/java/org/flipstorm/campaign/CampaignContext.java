@@ -6,6 +6,7 @@ import org.flipstorm.inject.FaultModel;
 import org.flipstorm.inject.FaultOp;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.NumberFormat;
+import org.flipstorm.inject.DetectorMode;
 import org.flipstorm.inject.RangeDetector;
 import org.flipstorm.zoo.data.Normalization;
 
@@ -22,14 +23,14 @@ import org.flipstorm.zoo.data.Normalization;
  * @param layers the target layers
  * @param format number format
  * @param faultModel fault op id
- * @param rangeDetector whether faulty values are clamped to the profiled range
+ * @param rangeDetector the range detector faulty values pass (none, clamp or goldeneye)
  * @param weightFaults whether the faults hit weights (neuron index = weight index) instead of outputs
  * @param maxBatch most rows per suffix batch
  * @param inputNormalization the model card's input normalisation (null: [0, 1] pixels)
  */
 public record CampaignContext(String campaignId, String modelId, String architecture, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
-                              String format, String faultModel, boolean rangeDetector, boolean weightFaults,
+                              String format, String faultModel, DetectorMode rangeDetector, boolean weightFaults,
                               int maxBatch, Normalization inputNormalization)
         implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,8 +45,8 @@ public record CampaignContext(String campaignId, String modelId, String architec
         TargetLayer layer = layer(index);
         FaultModel model = new FaultModel(NumberFormat.byId(format), FaultOp.byId(faultModel));
         // INT8 weights use the layer's own weight range, activations the profiled activation range.
-        InjectionEngine.Corruption c = model.corruption(FaultModel.int8Scale(layer.maxAbs()));
-        return rangeDetector ? RangeDetector.guard(c, layer.maxAbs()) : c;
+        InjectionEngine.Corruption c = model.corruption(model.format().scaleFor(layer.maxAbs()));
+        return rangeDetector.active() ? RangeDetector.guard(c, layer.maxAbs(), rangeDetector) : c;
     }
 
     /** The target layer with network index {@code index}. */

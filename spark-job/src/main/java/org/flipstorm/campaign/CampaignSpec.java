@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.flipstorm.inject.DetectorMode;
 import org.flipstorm.inject.FaultOp;
 import org.flipstorm.inject.NumberFormat;
 
@@ -16,14 +17,16 @@ import org.flipstorm.inject.NumberFormat;
  * @param model path of the model zip (its card must lie beside it)
  * @param images which images the trials draw from
  * @param layers layer names or indices, or the single word {@code all} (every layer but a
- *     parameter-free loss layer) or {@code compute} (layers with parameters)
+ *     parameter-free loss layer), {@code compute} (layers with parameters) or {@code goldeneye}
+ *     (convolution and dense outputs, as GoldenEye hooks them)
  * @param trialsPerLayer trials drawn for each selected layer
  * @param bits bit positions drawn from (empty: every bit of the format)
  * @param format number format the fault hits: fp32, fp16, bf16 or int8 (int8 needs a range profile)
  * @param faultModel what the fault does to its bits: flip, stuck_at_0 or stuck_at_1
  * @param bitsPerFault bits hit by one fault (1 = single-bit)
  * @param multiBit how the bits of a multi-bit fault are placed: adjacent or random
- * @param rangeDetector clamp faulty values to the layer's profiled range (needs a range profile)
+ * @param rangeDetector the detector faulty values pass: none, clamp (to +-max, NaN to 0) or
+ *     goldeneye (to +-max, NaN to +max); any but none needs a range profile
  * @param target {@code activations} (transient faults in layer outputs) or {@code weights}
  *     (permanent faults in a convolution or dense layer's weights)
  * @param output directory under which the campaign writes {@code <name>/trials} and its manifest
@@ -35,7 +38,7 @@ import org.flipstorm.inject.NumberFormat;
  */
 public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
                            int trialsPerLayer, List<Integer> bits, String format, String faultModel,
-                           int bitsPerFault, String multiBit, boolean rangeDetector, String target, String output,
+                           int bitsPerFault, String multiBit, DetectorMode rangeDetector, String target, String output,
                            boolean overwrite,
                            int imagesPerShard, int maxBatch, String master, Sampling sampling)
         implements Serializable {
@@ -53,6 +56,12 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
     public static final String MULTI_BIT_ADJACENT = "adjacent";
     /** Multi-bit placement: k distinct bits drawn at random. */
     public static final String MULTI_BIT_RANDOM = "random";
+
+    /**
+     * Layer-selection word: GoldenEye's sites, the outputs of convolution and dense layers (and a
+     * text-guided head's pre-scale cosine); see {@code InjectableNetwork#isGoldenEyeSite}.
+     */
+    public static final String GOLDENEYE_LAYERS = "goldeneye";
 
     /** Layer-selection word: layers with parameters (convolution, dense). */
     public static final String COMPUTE_LAYERS = "compute";
@@ -101,7 +110,8 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         if (!target.equals(TARGET_ACTIVATIONS) && !target.equals(TARGET_WEIGHTS)) {
             throw new IllegalArgumentException("target '" + target + "' unknown; expected activations or weights");
         }
-        if (target.equals(TARGET_WEIGHTS) && rangeDetector) {
+        rangeDetector = rangeDetector == null ? DetectorMode.NONE : rangeDetector;
+        if (target.equals(TARGET_WEIGHTS) && rangeDetector.active()) {
             throw new IllegalArgumentException("the range detector guards activations; it cannot be used with"
                     + " target = weights");
         }
@@ -129,8 +139,17 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
     public String identity() {
         return String.join("|", name, Long.toString(seed), model, images.toString(), layers.toString(),
                 Integer.toString(trialsPerLayer), bits.toString(), format, faultModel, Integer.toString(bitsPerFault),
-                multiBit, Boolean.toString(rangeDetector), target, Integer.toString(imagesPerShard),
+                multiBit, detectorIdentity(rangeDetector), target, Integer.toString(imagesPerShard),
                 Integer.toString(maxBatch), sampling.identity());
+    }
+
+    /** The detector as the run id spells it: campaigns from before the GoldenEye mode keep their ids. */
+    private static String detectorIdentity(DetectorMode mode) {
+        return switch (mode) {
+            case NONE -> "false";
+            case CLAMP -> "true";
+            default -> mode.id();
+        };
     }
 
     /** True for a weight-fault campaign. */

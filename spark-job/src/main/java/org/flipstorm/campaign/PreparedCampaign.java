@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.InjectableNetwork;
-import org.flipstorm.inject.NumberFormat;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.inject.WeightFaults;
 import org.flipstorm.zoo.ZooException;
@@ -19,6 +18,7 @@ import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.store.ModelCard;
 import org.flipstorm.zoo.store.ModelStore;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A campaign checked against its model and data, before anything is started or written: the
@@ -65,7 +65,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                 neurons[k] = one.neurons(k);
             }
         }
-        if (!spec.weightFaults() && (spec.rangeDetector() || spec.numberFormat() == NumberFormat.INT8)) {
+        if (!spec.weightFaults() && (spec.rangeDetector().active() || spec.numberFormat().quantised())) {
             RangeProfile ranges = ranges(modelZip, model.card().weightsSha256(), stack);
             for (int k = 0; k < maxAbs.length; k++) {
                 maxAbs[k] = ranges.maxAbs(k);
@@ -77,9 +77,10 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                 model.card().variant(),
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
                 spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), model.card().inputNormalization());
-        int[] eligible = spec.sampling().eligible().equals(Sampling.CORRECT)
-                ? correctlyClassified(stack, images, src.count(), model.card().inputNormalization())
-                : java.util.stream.IntStream.range(0, src.count()).toArray();
+        int[] candidates = spec.sampling().heldOut(src.count());
+        int[] eligible = spec.sampling().eligible().equals(Sampling.ALL) ? candidates
+                : correctlyClassified(stack, images, candidates, model.card().inputNormalization(),
+                        spec.sampling().eligible().equals(Sampling.CORRECT_MARGIN));
         if (eligible.length == 0) {
             throw new IllegalArgumentException("the model classifies none of the " + src.count() + " images correctly,"
                     + " so no image is eligible; check the model and dataset, or set campaign.sampling.eligible = all");
@@ -88,20 +89,39 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                 TrialPlanner.groups(spec, layers, eligible.length));
     }
 
-    /** Indices among the first {@code count} images whose clean top-1 class is their label. */
-    static int[] correctlyClassified(InjectableNetwork net, ImageSet images, int count,
-                                     org.flipstorm.zoo.data.Normalization norm) {
+    /**
+     * The {@code candidates} whose clean top-1 class is their label and, with {@code margin}, whose
+     * clean top2diff (p1 - p2 of the output probabilities) is above 0, as GoldenEye requires.
+     */
+    static int[] correctlyClassified(InjectableNetwork net, ImageSet images, int[] candidates,
+                                     org.flipstorm.zoo.data.Normalization norm, boolean margin) {
         java.util.List<Integer> out = new java.util.ArrayList<>();
-        for (int start = 0; start < count; start += 256) {
-            int[] idx = java.util.stream.IntStream.range(start, Math.min(count, start + 256)).toArray();
-            long[] top1 = net.output(images.features(idx, norm)).argMax(1).toLongVector();
+        for (int start = 0; start < candidates.length; start += 256) {
+            int[] idx = java.util.Arrays.copyOfRange(candidates, start, Math.min(candidates.length, start + 256));
+            INDArray probs = net.output(images.features(idx, norm));
+            long[] top1 = probs.argMax(1).toLongVector();
             for (int i = 0; i < idx.length; i++) {
-                if (top1[i] == images.label(idx[i])) {
+                if (top1[i] == images.label(idx[i]) && (!margin || top2diff(probs.getRow(i).toFloatVector()) > 0)) {
                     out.add(idx[i]);
                 }
             }
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** p1 - p2 of one output row (probabilities, or logits turned into them by the caller). */
+    static double top2diff(float[] row) {
+        double first = Double.NEGATIVE_INFINITY;
+        double second = Double.NEGATIVE_INFINITY;
+        for (float v : row) {
+            if (v > first) {
+                second = first;
+                first = v;
+            } else if (v > second) {
+                second = v;
+            }
+        }
+        return first - second;
     }
 
     /** Total number of trials. */
@@ -141,6 +161,12 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                         chosen.add(i);
                     }
                 }
+            } else if (t.equals(CampaignSpec.GOLDENEYE_LAYERS)) {
+                for (int i = 0; i < stack.size(); i++) {
+                    if (stack.isGoldenEyeSite(i)) {
+                        chosen.add(i);
+                    }
+                }
             } else if (t.equals(CampaignSpec.COMPUTE_LAYERS)) {
                 for (int i = 0; i < stack.size(); i++) {
                     if (stack.hasParameters(i)) {
@@ -159,7 +185,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                 int i = stack.names().indexOf(t);
                 if (i < 0) {
                     throw new IllegalArgumentException("unknown layer '" + t + "' in model " + modelId
-                            + "; expected 'all', 'compute', or one of " + describe(stack));
+                            + "; expected 'all', 'compute', 'goldeneye', or one of " + describe(stack));
                 }
                 chosen.add(i);
                 named.add(i);

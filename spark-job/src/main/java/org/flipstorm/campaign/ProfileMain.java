@@ -17,7 +17,11 @@ import org.flipstorm.zoo.store.ModelStore;
  * {@code profile}: records each site's activation range over clean images beside the model
  * ({@code NAME.ranges.json}), for INT8 campaigns and the range detector.
  *
- * <pre>profile --model M.zip --dataset fashion-mnist [--data DIR] [--split train] [--images 2000]</pre>
+ * <pre>profile --model M.zip --dataset fashion-mnist [--data DIR] [--split train] [--images ALL]</pre>
+ *
+ * <p>By default every image of the split is profiled: the study's tools take the max over the
+ * whole training set, and the first N images of a class-ordered copy (such as the CIFAR-10 JPEG
+ * tree) would see one class only.
  */
 public final class ProfileMain {
     private ProfileMain() {}
@@ -33,7 +37,7 @@ public final class ProfileMain {
             String split = a.get("split", "train");
             ImageSet data = Datasets.load(a.get("dataset", m.card().dataset()), split, a.get("data").map(Path::of));
             RangeProfile p = RangeProfile.profile(InjectableNetwork.of(m.network()), data, m.card().inputNormalization(),
-                    Math.min(a.getInt("images", 2000), data.size()), a.getInt("batch", 100), m.card().modelId(),
+                    Math.min(a.getInt("images", data.size()), data.size()), a.getInt("batch", 100), m.card().modelId(),
                     m.card().weightsSha256());
             Path out = RangeProfile.pathFor(model);
             p.write(out);

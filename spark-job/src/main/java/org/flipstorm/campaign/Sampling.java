@@ -12,14 +12,19 @@ import java.util.Locale;
  * @param confidence confidence of that margin, e.g. 0.95
  * @param groups {@code layer}: one group per (model, layer); {@code layer_bit}: one per (model, layer, bit)
  * @param eligible {@code correct}: trials only on images the clean model classifies correctly;
+ *     {@code correct-margin}: correct and with a clean top2diff > 0 (GoldenEye's rule);
  *     {@code all}: every image of the source
  * @param adaptive with {@code margin}: run each group's trials in rounds and stop the group as soon
  *     as the Wilson interval of its SDC rate is no wider than +-margin (see {@link RoundSchedule})
  * @param firstRound trials per group in the first adaptive round
  * @param growth factor by which each adaptive round's cumulative trial count grows
+ * @param holdout fraction of the source's images that may be drawn at all, in (0, 1]: a seeded
+ *     random subset, like GoldenEye's 20% "deployment" split of the test set (1 = every image)
+ * @param holdoutSeed seed of that subset (GoldenEye used 9001 with Python's generator; the
+ *     subset here comes from {@code SplittableRandom}, so it is not the same images)
  */
 public record Sampling(String target, double margin, double confidence, String groups, String eligible,
-                       boolean adaptive, long firstRound, double growth)
+                       boolean adaptive, long firstRound, double growth, double holdout, long holdoutSeed)
         implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Target: a fixed count per group. */
@@ -32,6 +37,8 @@ public record Sampling(String target, double margin, double confidence, String g
     public static final String BY_LAYER_BIT = "layer_bit";
     /** Eligible images: correctly classified by the clean model. */
     public static final String CORRECT = "correct";
+    /** Eligible images: correctly classified with a clean top2diff > 0 (GoldenEye). */
+    public static final String CORRECT_MARGIN = "correct-margin";
     /** Eligible images: all. */
     public static final String ALL = "all";
 
@@ -39,10 +46,18 @@ public record Sampling(String target, double margin, double confidence, String g
     public static final long FIRST_ROUND_DEFAULT = 200;
     /** Default of {@link #growth}. */
     public static final double GROWTH_DEFAULT = 1.5;
+    /** Default of {@link #holdoutSeed}: GoldenEye's split seed. */
+    public static final long HOLDOUT_SEED_DEFAULT = 9001;
 
     /** Defaults: fixed counts per layer, trials on correctly classified images only, no adaptive stop. */
     public static final Sampling DEFAULT = new Sampling(TRIALS, 0.01, 0.95, BY_LAYER, CORRECT, false,
             FIRST_ROUND_DEFAULT, GROWTH_DEFAULT);
+
+    /** A sampling over every image of the source (no held-out subset). */
+    public Sampling(String target, double margin, double confidence, String groups, String eligible,
+                    boolean adaptive, long firstRound, double growth) {
+        this(target, margin, confidence, groups, eligible, adaptive, firstRound, growth, 1.0, HOLDOUT_SEED_DEFAULT);
+    }
 
     /** A sampling without adaptive stop. */
     public Sampling(String target, double margin, double confidence, String groups, String eligible) {
@@ -53,7 +68,11 @@ public record Sampling(String target, double margin, double confidence, String g
     public Sampling {
         oneOf("sampling.target", target, TRIALS, MARGIN);
         oneOf("sampling.groups", groups, BY_LAYER, BY_LAYER_BIT);
-        oneOf("sampling.eligible", eligible, CORRECT, ALL);
+        oneOf("sampling.eligible", eligible, CORRECT, CORRECT_MARGIN, ALL);
+        if (!(holdout > 0 && holdout <= 1)) {
+            throw new IllegalArgumentException("sampling.holdout " + holdout + " must be in (0, 1], e.g. 0.2 for"
+                    + " GoldenEye's 20% split; 1 draws from every image");
+        }
         if (!(margin > 0 && margin < 0.5)) {
             throw new IllegalArgumentException("sampling.margin " + margin + " must be in (0, 0.5), e.g. 0.01 for +-1%");
         }
@@ -74,6 +93,28 @@ public record Sampling(String target, double margin, double confidence, String g
         }
     }
 
+    /**
+     * The images of a source of {@code count} that the held-out split keeps, ascending: the first
+     * round(holdout x count) of a seeded permutation (all of them when holdout = 1).
+     */
+    public int[] heldOut(int count) {
+        if (holdout >= 1) {
+            return java.util.stream.IntStream.range(0, count).toArray();
+        }
+        int[] order = java.util.stream.IntStream.range(0, count).toArray();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(holdoutSeed);
+        for (int i = count - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int keep = Math.max(1, (int) Math.round(holdout * count));
+        int[] out = java.util.Arrays.copyOf(order, keep);
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
     /** True when groups are split by bit. */
     public boolean byBit() {
         return groups.equals(BY_LAYER_BIT);
@@ -83,7 +124,8 @@ public record Sampling(String target, double margin, double confidence, String g
     public String identity() {
         String fixed = String.format(Locale.ROOT, "%s/%.6f/%.6f/%s/%s", target, margin, confidence, groups, eligible);
         // Campaigns without adaptive stop keep the identity (and campaign id) they had before it existed.
-        return adaptive ? fixed + String.format(Locale.ROOT, "/adaptive/%d/%.6f", firstRound, growth) : fixed;
+        String id = adaptive ? fixed + String.format(Locale.ROOT, "/adaptive/%d/%.6f", firstRound, growth) : fixed;
+        return holdout < 1 ? id + String.format(Locale.ROOT, "/holdout/%.6f/%d", holdout, holdoutSeed) : id;
     }
 
     private static void oneOf(String key, String v, String... allowed) {

@@ -14,7 +14,7 @@ import org.flipstorm.inject.TrialResult;
  */
 public final class TrialRows {
     /** Version of the trial schema written by this code. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public static final String CAMPAIGN_ID = "campaign_id";
     public static final String TRIAL_ID = "trial_id";
@@ -39,6 +39,8 @@ public final class TrialRows {
     public static final String FAULT_MODEL = "fault_model";
     public static final String BIT_MASK = "bit_mask";
     public static final String RANGE_DETECTOR = "range_detector";
+    /** Schema 2: which detector ({@code none}, {@code clamp}, {@code goldeneye}). */
+    public static final String RANGE_DETECTOR_MODE = "range_detector_mode";
     public static final String TARGET = "target";
     public static final String ARCHITECTURE = "architecture";
 
@@ -72,6 +74,7 @@ public final class TrialRows {
         DataTypes.createStructField(RANGE_DETECTOR, DataTypes.BooleanType, false),
         DataTypes.createStructField(TARGET, DataTypes.StringType, false),
         DataTypes.createStructField(ARCHITECTURE, DataTypes.StringType, false),
+        DataTypes.createStructField(RANGE_DETECTOR_MODE, DataTypes.StringType, false),
     });
 
     private TrialRows() {}
@@ -82,7 +85,7 @@ public final class TrialRows {
                 label, trial.layerIndex(), ctx.layer(trial.layerIndex()).name(), trial.neuronIndex(), ctx.format(),
                 trial.bit(), r.valueBefore(), r.valueAfter(), r.goldenTop1(), r.faultyTop1(), r.goldenConfidence(),
                 r.faultyConfidence(), r.goldenTop2diff(), r.outcome().id(), r.deltaLoss(), ctx.faultModel(),
-                trial.mask(), ctx.rangeDetector(), ctx.weightFaults() ? "weight" : "activation",
-                ctx.architecture() == null ? "" : ctx.architecture());
+                trial.mask(), ctx.rangeDetector().active(), ctx.weightFaults() ? "weight" : "activation",
+                ctx.architecture() == null ? "" : ctx.architecture(), ctx.rangeDetector().id());
     }
 }

@@ -14,7 +14,8 @@ public record FaultModel(NumberFormat format, FaultOp op) {
     /**
      * The corruption for one layer.
      *
-     * @param int8Scale the layer's INT8 scale (profiled max |activation| / 127); ignored by other formats
+     * @param int8Scale the layer's integer scale ({@link NumberFormat#scaleFor} of its profiled
+     *     max |activation|); ignored by the floating-point formats
      */
     public InjectionEngine.Corruption corruption(float int8Scale) {
         return (value, fault) -> format.decode(op.apply(format.encode(value, int8Scale), fault.mask()), int8Scale);
@@ -22,6 +23,6 @@ public record FaultModel(NumberFormat format, FaultOp op) {
 
     /** The INT8 scale that maps a profiled max |activation| onto -127..127. */
     public static float int8Scale(float maxAbs) {
-        return maxAbs > 0 && Float.isFinite(maxAbs) ? maxAbs / 127f : 1f / 127f;
+        return NumberFormat.INT8.scaleFor(maxAbs);
     }
 }

@@ -45,6 +45,24 @@ public interface InjectableNetwork {
      */
     boolean isDefaultTarget(int site);
 
+    /**
+     * True for a site GoldenEye hooks: the output of a convolution (any DL4J
+     * {@code ConvolutionLayer}: 2-D, 1-D, depthwise, separable) or of a dense layer, before batch
+     * norm and activation only when those are separate layers (as in the zoo's graphs), and the
+     * text-guided head's pre-scale {@code CosineHead}. Batch norm, activations, adds, pooling, the
+     * logit scale and loss layers are not sites.
+     */
+    default boolean isGoldenEyeSite(int site) {
+        org.deeplearning4j.nn.api.Layer l = layer(site);
+        if (l == null) {
+            return false;
+        }
+        org.deeplearning4j.nn.conf.layers.Layer conf = l.conf().getLayer();
+        return conf instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer
+                || conf instanceof org.deeplearning4j.nn.conf.layers.DenseLayer
+                || conf instanceof org.flipstorm.zoo.nets.head.CosineHead;
+    }
+
     /** True when the site is a layer with trainable parameters (convolution, dense, batch norm). */
     boolean hasParameters(int site);
 

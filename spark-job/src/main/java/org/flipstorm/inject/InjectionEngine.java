@@ -223,6 +223,8 @@ public final class InjectionEngine {
         Outcome outcome;
         if (!p.finite()) {
             outcome = Outcome.NON_FINITE;
+        } else if (p.tied()) {
+            outcome = Outcome.TIE;
         } else if (p.top1() != g.top1()) {
             outcome = Outcome.SDC;
         } else {
@@ -234,14 +236,15 @@ public final class InjectionEngine {
     }
 
     /** Top-1, confidence, margin and cross-entropy of one output row. */
-    private record Prediction(boolean finite, int top1, float confidence, float top2diff, double loss) {}
+    private record Prediction(boolean finite, int top1, float confidence, float top2diff, double loss,
+                              boolean tied) {}
 
     private Prediction predict(float[] out, int row, int classes, int label) {
         double[] p = new double[classes];
         for (int k = 0; k < classes; k++) {
             float v = out[row * classes + k];
             if (!Float.isFinite(v)) {
-                return new Prediction(false, -1, Float.NaN, Float.NaN, Double.NaN);
+                return new Prediction(false, -1, Float.NaN, Float.NaN, Double.NaN, false);
             }
             p[k] = v;
         }
@@ -255,13 +258,16 @@ public final class InjectionEngine {
             }
         }
         double second = Double.NEGATIVE_INFINITY;
+        boolean tied = false;
         for (int k = 0; k < classes; k++) {
             if (k != top1 && p[k] > second) {
                 second = p[k];
             }
+            tied |= k != top1 && p[k] == p[top1];
         }
         double loss = label >= 0 && label < classes ? -Math.log(Math.max(p[label], MIN_PROBABILITY)) : Double.NaN;
-        return new Prediction(true, top1, (float) p[top1], (float) (p[top1] - (classes > 1 ? second : 0)), loss);
+        return new Prediction(true, top1, (float) p[top1], (float) (p[top1] - (classes > 1 ? second : 0)), loss,
+                tied);
     }
 
     private static void softmaxInPlace(double[] z) {

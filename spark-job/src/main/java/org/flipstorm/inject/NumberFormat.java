@@ -16,7 +16,15 @@ public enum NumberFormat {
     /** bfloat16: the upper 16 bits of FP32 (1 sign, 8 exponent, 7 fraction bits). */
     BF16(16),
     /** Signed 8-bit integer with a per-layer symmetric scale: value = q * scale, q in -128..127. */
-    INT8(8);
+    INT8(8),
+    /**
+     * PyTorchFI's stock single-bit model ({@code single_bit_flip_func}, 8 bits): q =
+     * {@code int(v / max * 2^7)} (float32 division, truncation toward zero), one bit of q's two's
+     * complement flipped, value = q * 2^-7 * max, rounded to float32; max = the layer's profiled
+     * max |activation|. Where |v| >= max, q would leave -128..127: PyTorchFI then wraps or fails
+     * an assertion, FlipStorm saturates q to -128..127.
+     */
+    INT8_PYTORCHFI(8);
 
     private final int bits;
 
@@ -29,9 +37,28 @@ public enum NumberFormat {
         return bits;
     }
 
-    /** Lower-case id as used in configs and the trial schema, e.g. {@code bf16}. */
+    /** Lower-case id as used in configs and the trial schema, e.g. {@code bf16}, {@code int8-pytorchfi}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** True for the integer formats, which need a per-layer range profile. */
+    public boolean quantised() {
+        return this == INT8 || this == INT8_PYTORCHFI;
+    }
+
+    /**
+     * The {@code scale} argument of {@link #encode}/{@link #decode} for a layer whose profiled
+     * max |activation| (or max |weight|) is {@code maxAbs}: {@code maxAbs / 127} for INT8,
+     * {@code maxAbs / 128} (exact) for INT8-PyTorchFI, unused (1) by the floating-point formats.
+     */
+    public float scaleFor(float maxAbs) {
+        boolean usable = maxAbs > 0 && Float.isFinite(maxAbs);
+        return switch (this) {
+            case INT8 -> usable ? maxAbs / 127f : 1f / 127f;
+            case INT8_PYTORCHFI -> usable ? maxAbs / 128f : 1f / 128f;
+            default -> 1f;
+        };
     }
 
     /** The format with id {@code id}. */
@@ -63,6 +90,7 @@ public enum NumberFormat {
             case FP16 -> HalfFloats.toHalf(value);
             case BF16 -> HalfFloats.toBfloat16(value);
             case INT8 -> quantise(value, scale) & 0xFF;
+            case INT8_PYTORCHFI -> truncate(value, scale) & 0xFF;
         };
     }
 
@@ -73,6 +101,8 @@ public enum NumberFormat {
             case FP16 -> HalfFloats.fromHalf(raw & 0xFFFF);
             case BF16 -> Float.intBitsToFloat((raw & 0xFFFF) << 16);
             case INT8 -> ((byte) raw) * scale;
+            // PyTorchFI: out * (2^-7 * max) in double (= out * scale exactly), then rounded to float32.
+            case INT8_PYTORCHFI -> (float) (((byte) raw) * (double) scale);
         };
     }
 
@@ -81,10 +111,25 @@ public enum NumberFormat {
         return bits == 32 ? -1 : (1 << bits) - 1;
     }
 
-    private static int quantise(float value, float scale) {
+    /** PyTorchFI's quantum: int((v / max) * 2^7) in float32, saturated to -128..127 (max = 128 scale). */
+    private static int truncate(float value, float scale) {
+        checkScale(scale);
+        if (Float.isNaN(value)) {
+            return 0;
+        }
+        float max = scale * 128f;
+        float q = (value / max) * 128f;
+        return (int) Math.max(-128, Math.min(127, (long) q));
+    }
+
+    private static void checkScale(float scale) {
         if (!(scale > 0) || !Float.isFinite(scale)) {
             throw new IllegalArgumentException("int8 scale " + scale + " must be a positive finite number");
         }
+    }
+
+    private static int quantise(float value, float scale) {
+        checkScale(scale);
         if (Float.isNaN(value)) {
             return 0;
         }

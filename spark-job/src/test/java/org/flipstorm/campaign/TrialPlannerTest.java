@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.flipstorm.inject.DetectorMode;
 import org.junit.jupiter.api.Test;
 
 class TrialPlannerTest {
@@ -20,7 +21,7 @@ class TrialPlannerTest {
 
     private static CampaignSpec spec(long seed, List<Integer> bits, String format, int k, String multiBit) {
         return new CampaignSpec("p", seed, "m.zip", new CampaignSpec.ImageSource("fashion-mnist", null, "test", 100),
-                List.of("all"), 500, bits, format, "flip", k, multiBit, false, "activations", "out", false, 10, 64, null,
+                List.of("all"), 500, bits, format, "flip", k, multiBit, DetectorMode.NONE, "activations", "out", false, 10, 64, null,
                 null);
     }
 
@@ -126,7 +127,7 @@ class TrialPlannerTest {
     void aMarginTargetSizesEveryGroupAndBitGroupsFixTheirBit() {
         CampaignSpec base = spec(3, List.of(30, 31));
         CampaignSpec spec = new CampaignSpec(base.name(), base.seed(), base.model(), base.images(), base.layers(),
-                1, base.bits(), base.format(), base.faultModel(), 1, base.multiBit(), false, base.target(),
+                1, base.bits(), base.format(), base.faultModel(), 1, base.multiBit(), DetectorMode.NONE, base.target(),
                 base.output(), false, 10, 64, null, new Sampling(Sampling.MARGIN, 0.05, 0.95, Sampling.BY_LAYER_BIT,
                 Sampling.ALL));
         List<TrialPlanner.Group> groups = TrialPlanner.groups(spec, LAYERS, 100);

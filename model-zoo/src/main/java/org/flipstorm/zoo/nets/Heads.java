@@ -4,7 +4,8 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.flipstorm.zoo.nets.head.TextGuidedHead;
+import org.flipstorm.zoo.nets.head.CosineHead;
+import org.flipstorm.zoo.nets.head.LogitScale;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -15,11 +16,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *
  * <ul>
  *   <li>baseline: {@code features -> logits}, a dense layer to the classes;
- *   <li>text_guided: {@code features -> text_proj} (dense, identity, E units) {@code -> logits}, a
- *       {@link TextGuidedHead} whose rows start as the class embeddings.
+ *   <li>text_guided (and its ablation cosine_random): {@code features -> text_proj} (dense,
+ *       identity, E units) {@code -> cosine} (a {@link CosineHead} whose rows start as the class
+ *       embeddings) {@code -> logits} (a {@link LogitScale}, exp(s) times the cosines).
  * </ul>
  */
-final class Heads {
+public final class Heads {
+    /** Name of the text-guided head's pre-scale layer (GoldenEye's site for the study's head). */
+    public static final String COSINE = "cosine";
+
     private Heads() {}
 
     /** Adds the head of {@code spec} on top of vertex {@code features} and sets the output. */
@@ -28,7 +33,8 @@ final class Heads {
         if (spec.textGuided()) {
             g.addLayer("text_proj", new DenseLayer.Builder().nOut(spec.classEmbeddings()[0].length)
                     .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build(), features);
-            g.addLayer("logits", new TextGuidedHead(spec.classEmbeddings()), "text_proj");
+            g.addLayer(COSINE, new CosineHead(spec.classEmbeddings()), "text_proj");
+            g.addLayer("logits", LogitScale.of(spec.numClasses()), COSINE);
         } else {
             g.addLayer("logits", new DenseLayer.Builder().nOut(spec.numClasses()).activation(Activation.IDENTITY)
                     .weightInit(WeightInit.XAVIER).build(), below);

@@ -11,7 +11,8 @@ import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.flipstorm.zoo.nets.head.TextGuidedHead;
+import org.flipstorm.zoo.nets.head.CosineHead;
+import org.flipstorm.zoo.nets.head.LogitScale;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -87,7 +88,8 @@ public final class LeNet {
     /**
      * Builds and initialises the network; with {@code classEmbeddings} (one row of E values per
      * class) the head is text-guided: fc1 -> a dense {@code features} layer of E units (identity)
-     * -> {@link TextGuidedHead} named {@code logits}. Otherwise {@code logits} is a dense layer.
+     * -> {@link CosineHead} named {@code cosine} -> {@link LogitScale} named {@code logits}.
+     * Otherwise {@code logits} is a dense layer.
      */
     public static MultiLayerNetwork build(Options o, float[][] classEmbeddings) {
         return build(o, classEmbeddings, new Adam(o.learningRate()), o.weightDecay(), 0);
@@ -132,11 +134,14 @@ public final class LeNet {
             list.layer(new DenseLayer.Builder().name("logits").nOut(o.numClasses())
                     .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build());
         } else {
-            TextGuidedHead head = new TextGuidedHead(classEmbeddings);
-            head.setLayerName("logits");
+            CosineHead cosine = new CosineHead(classEmbeddings);
+            cosine.setLayerName(Heads.COSINE);
+            LogitScale scale = LogitScale.of(o.numClasses());
+            scale.setLayerName("logits");
             list.layer(new DenseLayer.Builder().name("features").nOut(classEmbeddings[0].length)
                             .activation(Activation.IDENTITY).weightInit(WeightInit.XAVIER).build())
-                    .layer(head);
+                    .layer(cosine)
+                    .layer(scale);
         }
         MultiLayerConfiguration conf = list
                 .layer(new LossLayer.Builder(LossFunctions.LossFunction.MCXENT).name("softmax")

@@ -1,5 +1,7 @@
 package org.flipstorm.zoo.nets;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +13,8 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.flipstorm.zoo.nets.head.TextGuidedHead;
+import org.flipstorm.zoo.nets.head.CosineHead;
+import org.flipstorm.zoo.nets.head.LogitScale;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.train.Evaluation;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,7 +73,9 @@ class ArchitecturesTest {
         long features = base.getLayer("logits").getParam("W").size(0);
         // baseline logits F*10 + 10 are replaced by text_proj F*16 + 16, rows 10*16 and the scale s
         assertEquals(base.numParams() - (features * 10 + 10) + features * 16 + 16 + 10 * 16 + 1, text.numParams());
-        assertTrue(text.getLayer("logits").conf().getLayer() instanceof TextGuidedHead);
+        assertTrue(text.getLayer("cosine").conf().getLayer() instanceof CosineHead);
+        assertTrue(text.getLayer("logits").conf().getLayer() instanceof LogitScale);
+        assertEquals(List.of("cosine"), List.of(text.getConfiguration().getVertexInputs().get("logits").get(0)));
         INDArray out = Evaluation.output(text, Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32));
         assertArrayEquals(new long[] {2, 10}, out.shape());
     }

@@ -19,6 +19,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * bias-free C x E matrix whose rows start as the L2-normalised text embeddings of the classes; the
  * result is scaled by exp(s), s learned and initialised to log(1/0.07) (CLIP's temperature), not
  * clamped. The output are logits (follow it with a softmax loss layer). Both are trained.
+ *
+ * <p>New models use the split form, {@link CosineHead} then {@link LogitScale}, so that the value
+ * before the scale is a fault site of its own; this one-layer form stays so that models saved
+ * with it load ({@code MigrateHead} converts them).
  */
 public class TextGuidedHead extends FeedForwardLayer {
     private static final long serialVersionUID = 1L;
@@ -36,13 +40,23 @@ public class TextGuidedHead extends FeedForwardLayer {
      * @throws IllegalArgumentException if rows differ in length or one is all zeros
      */
     public TextGuidedHead(float[][] embeddings) {
+        this.classEmbeddings = normalisedRows(embeddings);
+        this.nIn = embeddings[0].length;
+        this.nOut = embeddings.length;
+    }
+
+    /**
+     * The rows of {@code embeddings}, each scaled to unit L2 norm, row-major C x E.
+     *
+     * @throws IllegalArgumentException for fewer than two rows, rows of different lengths or an
+     *     all-zero row
+     */
+    static float[] normalisedRows(float[][] embeddings) {
         if (embeddings.length < 2) {
             throw new IllegalArgumentException(embeddings.length + " class embeddings; expected one per class, >= 2");
         }
         int e = embeddings[0].length;
-        this.nIn = e;
-        this.nOut = embeddings.length;
-        this.classEmbeddings = new float[embeddings.length * e];
+        float[] out = new float[embeddings.length * e];
         for (int c = 0; c < embeddings.length; c++) {
             if (embeddings[c].length != e) {
                 throw new IllegalArgumentException("class " + c + " embedding has " + embeddings[c].length
@@ -56,9 +70,10 @@ public class TextGuidedHead extends FeedForwardLayer {
                 throw new IllegalArgumentException("class " + c + " embedding is all zeros");
             }
             for (int k = 0; k < e; k++) {
-                classEmbeddings[c * e + k] = (float) (embeddings[c][k] / Math.sqrt(norm));
+                out[c * e + k] = (float) (embeddings[c][k] / Math.sqrt(norm));
             }
         }
+        return out;
     }
 
     /** The initial rows, normalised, row-major C x E. */

@@ -9,31 +9,24 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The text-guided head at work: logits = exp(s) * (x / ||x||) W^T, with its exact backward pass
- * (checked against finite differences by {@code TextGuidedHeadTest}).
+ * (checked against finite differences by {@code TextGuidedHeadTest}). The one-layer form of
+ * {@link CosineHeadLayer} followed by {@link LogitScaleLayer}, kept so models saved with it load.
  */
 public class TextGuidedHeadLayer extends BaseLayer<TextGuidedHead> {
     private static final long serialVersionUID = 1L;
-    /** Keeps the norm of an all-zero feature vector away from zero. */
-    private static final double EPS = 1e-12;
-
     /** Creates the layer. */
     public TextGuidedHeadLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-    }
-
-    private INDArray norms(INDArray x) {
-        return Transforms.sqrt(x.mul(x).sum(true, 1).addi(EPS), false);
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
         assertInputSet(false);
         INDArray x = input.castTo(dataType);
-        INDArray unit = x.divColumnVector(norms(x));
+        INDArray unit = UnitRows.unit(x);
         double scale = Math.exp(getParam(TextGuidedHeadParams.LOG_SCALE).getDouble(0));
         INDArray logits = unit.mmul(getParam(TextGuidedHeadParams.WEIGHTS).transpose()).muli(scale);
         return mgr.leverageTo(ArrayType.ACTIVATIONS, logits);
@@ -43,7 +36,7 @@ public class TextGuidedHeadLayer extends BaseLayer<TextGuidedHead> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
         assertInputSet(true);
         INDArray x = input.castTo(dataType);
-        INDArray norm = norms(x);
+        INDArray norm = UnitRows.norms(x);
         INDArray unit = x.divColumnVector(norm);
         INDArray w = getParam(TextGuidedHeadParams.WEIGHTS);
         double scale = Math.exp(getParam(TextGuidedHeadParams.LOG_SCALE).getDouble(0));

@@ -1,0 +1,202 @@
+package org.flipstorm.analysis;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code improvement DIR [--confidence 0.99] [--resamples 2000] [--seed 1] [--rates wilson|wald]
+ * [--csv FILE] [--engine duckdb|spark]}: every non-baseline variant under DIR against the baseline
+ * of its architecture, as {@link StudyRatios} defines it: per paired site and over all paired
+ * sites, the SDC ratio (with and without ties) and the delta-loss ratio, with intervals.
+ * Refuses a directory whose trials mix number formats, fault models, targets or detectors.
+ */
+public final class StudyComparisonMain {
+    private StudyComparisonMain() {}
+
+    /** Entry point. */
+    public static void main(String[] argv) {
+        int status = run(argv, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Parsed options beyond {@link DirArgs}. */
+    record Options(DirArgs dir, int resamples, long seed, String rates) {
+        static Options parse(String[] argv) {
+            List<String> rest = new ArrayList<>();
+            int resamples = 2000;
+            long seed = 1;
+            String rates = "wilson";
+            for (int i = 0; i < argv.length; i++) {
+                switch (argv[i]) {
+                    case "--resamples" -> resamples = parseInt(argv, ++i, "--resamples");
+                    case "--seed" -> seed = parseInt(argv, ++i, "--seed");
+                    case "--rates" -> {
+                        rates = value(argv, ++i, "--rates");
+                        if (!rates.equals("wilson") && !rates.equals("wald")) {
+                            throw new IllegalArgumentException("--rates '" + rates + "' unknown; expected wilson or"
+                                    + " wald (the study's error bars)");
+                        }
+                    }
+                    default -> rest.add(argv[i]);
+                }
+            }
+            return new Options(DirArgs.parse(rest.toArray(String[]::new), "improvement", 0.99), resamples, seed,
+                    rates);
+        }
+
+        private static String value(String[] argv, int i, String opt) {
+            if (i >= argv.length) {
+                throw new IllegalArgumentException("option " + opt + " needs a value");
+            }
+            return argv[i];
+        }
+
+        private static int parseInt(String[] argv, int i, String opt) {
+            String v = value(argv, i, opt);
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(opt + " must be a whole number, got '" + v + "'", e);
+            }
+        }
+    }
+
+    /** Runs the command and returns its exit status. */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        try {
+            Options o = Options.parse(argv);
+            Path trials = LayerSummary.trialsDir(o.dir().dir());
+            LayerSummary.requireDirectory(trials);
+            List<StudyRatios.Trial> rows = new ArrayList<>();
+            Set<String> settings = new TreeSet<>();
+            try (QueryEngine engine = QueryEngine.byId(o.dir().engine())) {
+                // Trial schema 1 has only the boolean range_detector (true meant clamp).
+                String legacy = "CASE WHEN range_detector THEN 'clamp' ELSE 'none' END";
+                String detector = engine.hasColumn(trials, "range_detector_mode")
+                        ? "coalesce(range_detector_mode, " + legacy + ")" : legacy;
+                engine.query(trials, "trial_outcomes.sql", Map.of("detector", detector), r -> {
+                    settings.add(r.getString("format") + "/" + r.getString("fault_model") + "/" + r.getString("target")
+                            + "/detector=" + r.getString("detector"));
+                    rows.add(new StudyRatios.Trial(r.getString("architecture"), r.getString("variant"),
+                            r.getString("model_id"), r.getInt("layer_index"), r.getString("layer_name"),
+                            r.getString("outcome"), r.getDouble("delta_loss")));
+                    return null;
+                });
+            }
+            if (settings.size() > 1) {
+                throw new IllegalArgumentException("the trials under " + trials + " mix fault settings " + settings
+                        + "; compare campaigns of one setting (format/fault model/target/detector) at a time");
+            }
+            double confidence = o.dir().confidence();
+            List<StudyRatios.Comparison> cs = StudyRatios.compare(rows, confidence, o.resamples(), o.seed());
+            if (cs.isEmpty()) {
+                throw new IllegalArgumentException("no architecture under " + trials + " has a baseline and another"
+                        + " variant (text_guided, cosine_random)");
+            }
+            String setting = settings.isEmpty() ? "-" : settings.iterator().next();
+            for (StudyRatios.Comparison c : cs) {
+                print(c, setting, confidence, o, out);
+            }
+            Path target = o.dir().csv() != null ? o.dir().csv() : o.dir().dir().resolve("improvement.csv");
+            table(cs, confidence).writeCsv(target);
+            out.println("wrote " + target);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("improvement: " + e.getMessage());
+            return 2;
+        } catch (IOException | IllegalStateException e) {
+            err.println("improvement: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void print(StudyRatios.Comparison c, String setting, double confidence, Options o, PrintStream out) {
+        out.printf(Locale.ROOT, "%s: %s vs baseline (%s), %.0f%% intervals (rates %s, ratios Katz, delta loss"
+                + " bootstrap %d resamples, seed %d)%n", c.architecture(), c.variant(), setting, confidence * 100,
+                o.rates(), o.resamples(), o.seed());
+        out.printf(Locale.ROOT, "%-14s %7s %-24s %7s %-24s %6s %-18s %-18s %8s %8s %-18s%n", "site", "base n",
+                "base SDC [CI]", "var n", "variant SDC [CI]", "ties", "SDC ratio", "with ties", "base dL", "var dL",
+                "dL ratio");
+        for (StudyRatios.SiteRatio s : c.sites()) {
+            out.printf(Locale.ROOT, "%-14s %7d %-24s %7d %-24s %6d %-18s %-18s %8.4f %8.4f %-18s%n",
+                    s.site().equals(s.variantLayer()) ? s.site() : s.site() + "/" + s.variantLayer(),
+                    s.baseline()[0], rate(s.baseline()[1], s.baseline()[0], confidence, o.rates()), s.other()[0],
+                    rate(s.other()[1], s.other()[0], confidence, o.rates()), s.baseline()[2] + s.other()[2],
+                    ratio(s.sdc()), ratio(s.sdcWithTies()), s.baselineLoss(), s.otherLoss(), ratio(s.loss()));
+        }
+        StudyRatios.SiteRatio l = c.lastLayer();
+        out.printf(Locale.ROOT, "last layer (%s): SDC %s, with ties %s, delta loss %s%n", l.site(), ratio(l.sdc()),
+                ratio(l.sdcWithTies()), ratio(l.loss()));
+        out.printf(Locale.ROOT, "overall, pooled over %d sites: SDC %s, with ties %s, delta loss %s%n",
+                c.sites().size(), ratio(c.pooledSdc()), ratio(c.pooledSdcWithTies()), ratio(c.pooledLoss()));
+        out.printf(Locale.ROOT, "overall, mean of per-site ratios: SDC %.2fx%s, delta loss %.2fx%n", c.meanSdcRatio(),
+                c.undefinedSdc().isEmpty() ? "" : " (undefined, left out: " + String.join(", ", c.undefinedSdc()) + ")",
+                c.meanLossRatio());
+        if (!c.unpaired().isEmpty()) {
+            out.println("unpaired layers: " + String.join(", ", c.unpaired()));
+        }
+        out.println();
+    }
+
+    private static String rate(long k, long n, double confidence, String rates) {
+        Intervals.Interval ci = rates.equals("wald") ? StudyRatios.wald(k, n, confidence)
+                : Intervals.wilson(k, n, confidence);
+        return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", k / (double) n, ci.low(), ci.high());
+    }
+
+    private static String ratio(StudyRatios.Ratio r) {
+        return r.defined() ? String.format(Locale.ROOT, "%.2fx [%.2f, %.2f]", r.value(), r.low(), r.high())
+                : "undefined";
+    }
+
+    /** Every figure as one CSV: a row per site, then the pooled and mean-of-ratios rows. */
+    static Table table(List<StudyRatios.Comparison> cs, double confidence) {
+        List<List<String>> rows = new ArrayList<>();
+        for (StudyRatios.Comparison c : cs) {
+            for (StudyRatios.SiteRatio s : c.sites()) {
+                List<String> r = new ArrayList<>(List.of(c.architecture(), c.variant(), s.site(), s.variantLayer(),
+                        Long.toString(s.baseline()[0]), Long.toString(s.baseline()[1]), Long.toString(s.baseline()[2]),
+                        Long.toString(s.other()[0]), Long.toString(s.other()[1]), Long.toString(s.other()[2]),
+                        f(s.baselineLoss()), f(s.otherLoss())));
+                addRatios(r, s.sdc(), s.sdcWithTies(), s.loss());
+                rows.add(r);
+            }
+            List<String> pooled = new ArrayList<>(List.of(c.architecture(), c.variant(), "overall_pooled", "", "", "",
+                    "", "", "", "", "", ""));
+            addRatios(pooled, c.pooledSdc(), c.pooledSdcWithTies(), c.pooledLoss());
+            rows.add(pooled);
+            List<String> mean = new ArrayList<>(List.of(c.architecture(), c.variant(), "overall_mean_of_ratios",
+                    String.join(";", c.undefinedSdc()), "", "", "", "", "", "", "", ""));
+            mean.addAll(List.of(f(c.meanSdcRatio()), "", "", "", "", "", f(c.meanLossRatio()), "", ""));
+            rows.add(mean);
+        }
+        return new Table("study_comparison", String.format(Locale.ROOT,
+                "Baseline vs variant: SDC and delta-loss ratios (%.0f%% intervals)", confidence * 100),
+                List.of("architecture", "variant", "site", "variant_layer", "baseline_trials", "baseline_sdc",
+                        "baseline_ties", "variant_trials", "variant_sdc", "variant_ties", "baseline_mean_delta_loss",
+                        "variant_mean_delta_loss", "sdc_ratio", "sdc_ratio_low", "sdc_ratio_high",
+                        "sdc_tie_ratio", "sdc_tie_ratio_low", "sdc_tie_ratio_high", "delta_loss_ratio",
+                        "delta_loss_ratio_low", "delta_loss_ratio_high"), rows);
+    }
+
+    private static void addRatios(List<String> row, StudyRatios.Ratio... rs) {
+        for (StudyRatios.Ratio r : rs) {
+            row.add(f(r.value()));
+            row.add(f(r.low()));
+            row.add(f(r.high()));
+        }
+    }
+
+    private static String f(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+    }
+}

@@ -1,0 +1,56 @@
+package org.flipstorm.zoo.nets.head;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link CosineHead} at work: (x / ||x||) W^T and its exact backward pass. */
+public class CosineHeadLayer extends BaseLayer<CosineHead> {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the layer. */
+    public CosineHeadLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr mgr) {
+        assertInputSet(false);
+        INDArray unit = UnitRows.unit(input.castTo(dataType));
+        return mgr.leverageTo(ArrayType.ACTIVATIONS, unit.mmul(getParam(TextGuidedHeadParams.WEIGHTS).transpose()));
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+        assertInputSet(true);
+        INDArray x = input.castTo(dataType);
+        INDArray norm = UnitRows.norms(x);
+        INDArray unit = x.divColumnVector(norm);
+        INDArray w = getParam(TextGuidedHeadParams.WEIGHTS);
+        INDArray eps = epsilon.castTo(dataType);
+        INDArray dUnit = eps.mmul(w);
+        // Through u = x / ||x||: dL/dx = (dL/du - u (u . dL/du)) / ||x||.
+        INDArray along = dUnit.mul(unit).sum(true, 1);
+        INDArray dx = dUnit.sub(unit.mulColumnVector(along)).divColumnVector(norm);
+        gradientViews.get(TextGuidedHeadParams.WEIGHTS).assign(eps.transpose().mmul(unit));
+        Gradient g = new DefaultGradient(gradientsFlattened);
+        g.gradientForVariable().put(TextGuidedHeadParams.WEIGHTS, gradientViews.get(TextGuidedHeadParams.WEIGHTS));
+        return new Pair<>(g, mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx));
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public boolean hasBias() {
+        return false;
+    }
+}
