@@ -85,8 +85,16 @@ public final class CampaignRunner {
                     + " hdfs://namenode:port/dir or s3a://bucket/dir", e);
         }
         Path manifest = new Path(dir, MANIFEST);
-        if (spec.overwrite() || !exists) {
+        if (!exists) {
             return;
+        }
+        if (spec.overwrite()) {
+            CampaignFiles.checkOverwritable(fs, dir);
+            return;
+        }
+        if (!fs.getFileStatus(dir).isDirectory()) {
+            throw new IllegalArgumentException("campaign output " + dir + " is a file, not a campaign directory;"
+                    + " choose another campaign name or output");
         }
         if (fs.exists(manifest)) {
             JsonNode old = readManifest(fs, manifest);
@@ -165,7 +173,11 @@ public final class CampaignRunner {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         FileSystem fs = dir.getFileSystem(hadoop);
         if (spec.overwrite() && fs.exists(dir)) {
-            fs.delete(dir, true);
+            List<String> kept = CampaignFiles.discard(fs, dir);
+            if (!kept.isEmpty()) {
+                out.println("overwrite: discarded the earlier campaign in " + dir + ", kept what is not its own: "
+                        + kept);
+            }
         }
         fs.mkdirs(dir);
         Map<Integer, ShardStore.Commit> commits = ShardStore.committed(fs, dir);
@@ -423,9 +435,9 @@ public final class CampaignRunner {
         try (OutputStream os = fs.create(tmp, true)) {
             os.write(json);
         }
-        fs.delete(file, false);
-        if (!fs.rename(tmp, file)) {
-            throw new IOException("could not move " + tmp + " to " + file);
-        }
+        // Replace in one rename (never delete, then rename: a kill between the two would leave
+        // committed shards without a manifest).
+        org.apache.hadoop.fs.FileContext.getFileContext(file.toUri(), fs.getConf())
+                .rename(tmp, file, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
     }
 }

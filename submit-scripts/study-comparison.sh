@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The study comparison of docs/REPRODUCTION.md: every model under the three study presets
+# (conf/study-{fp32,goldeneye,int8}.conf), 2,000 trials at each GoldenEye site plus 6,000 more
+# (another seed) at the last one, then 'improvement' per preset.
+#   submit-scripts/study-comparison.sh OUT DATASET DATA_DIR COUNT MODEL.zip [MODEL.zip ...]
+# e.g. submit-scripts/study-comparison.sh campaigns/study/resnet20 cifar10 /tmp/cifar 10000 \
+#        model-zoo/models/resnet20-cifar10-{baseline,text}.zip
+# A model without a range profile (NAME.ranges.json) is profiled first on its whole training split.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$FLIPSTORM_HOME"
+if [[ $# -lt 5 ]]; then
+  sed -n '2,8p' "$0" >&2
+  exit 2
+fi
+out="$1" dataset="$2" data="$3" count="$4"
+shift 4
+flipstorm_build
+run() {
+  # shellcheck disable=SC2046
+  java $(flipstorm_jvm_options) -Xmx4g -cp "$(flipstorm_classpath spark-job)" \
+    -Dlog4j2.configurationFile="$FLIPSTORM_HOME/conf/log4j2.properties" "$@"
+}
+for model in "$@"; do
+  [[ -f "${model%.zip}.ranges.json" ]] || run org.flipstorm.campaign.ProfileMain --model "$model" --data "$data"
+done
+for preset in fp32 goldeneye int8; do
+  for model in "$@"; do
+    name="$(basename "${model%.zip}")"
+    last=logits
+    grep -q '"name" : "cosine"' "${model%.zip}.card.json" && last=cosine
+    common=(--set "campaign.model=$model" --set "campaign.images.dataset=$dataset"
+      --set "campaign.images.path=$data" --set "campaign.images.count=$count"
+      --set "campaign.output=$out/$preset" --set campaign.images-per-shard=100)
+    run org.flipstorm.campaign.CampaignMain "conf/study-$preset.conf" "${common[@]}" \
+      --set "campaign.name=$name" --set campaign.trials-per-layer=2000 | grep -E '^(campaign|done)'
+    run org.flipstorm.campaign.CampaignMain "conf/study-$preset.conf" "${common[@]}" \
+      --set "campaign.name=$name-last" --set campaign.seed=43 --set "campaign.layers=[$last]" \
+      --set campaign.trials-per-layer=6000 | grep -E '^(campaign|done)'
+  done
+  # shellcheck disable=SC2046
+  java $(flipstorm_jvm_options) -cp "$(flipstorm_classpath analysis)" org.flipstorm.analysis.ImprovementMain \
+    "$out/$preset" --csv "$out/$preset/improvement.csv" | tee "$out/$preset/improvement.txt"
+done
