@@ -25,7 +25,7 @@ import java.util.Set;
 public record Analysis(Path source, double confidence, List<LayerSummary.Row> layers, List<Improvement.Row> improvement,
                        List<BitSummary.Row> bits, List<AccuracyConfidence.Row> accuracy,
                        List<Distributions.DeltaRow> delta, List<Distributions.MarginBin> margin,
-                       List<ActivationHistograms.Bin> activations) {
+                       List<ActivationHistograms.Bin> activations, List<StudyRatios.Comparison> study) {
 
     /** Runs every query over {@code dir} with {@code engine}. */
     public static Analysis of(QueryEngine engine, Path dir, double confidence) {
@@ -35,7 +35,26 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
                 Improvement.compute(engine, trials, confidence), BitSummary.compute(engine, trials, confidence),
                 AccuracyConfidence.compute(engine, trials, AccuracyConfidence.DEFAULT_THRESHOLDS),
                 Distributions.deltaQuantiles(engine, trials), Distributions.marginHistogram(engine, trials),
-                ActivationHistograms.compute(engine, dir));
+                ActivationHistograms.compute(engine, dir), study(engine, trials, confidence));
+    }
+
+    /** The study comparison (seeded, 2,000 resamples), empty without a pair or with mixed fault settings. */
+    private static List<StudyRatios.Comparison> study(QueryEngine engine, Path trials, double confidence) {
+        for (String column : List.of("variant", "architecture", "format", "fault_model", "target", "range_detector",
+                "campaign_id", "trial_id")) {
+            if (!engine.hasColumn(trials, column)) {
+                return List.of(); // a hand-made or foreign table without the fault settings: nothing to pair safely
+            }
+        }
+        StudyRatios.Loaded loaded = StudyRatios.load(engine, trials);
+        if (!loaded.oneSetting()) {
+            return List.of();
+        }
+        try {
+            return StudyRatios.compare(loaded.trials(), confidence, 2000, 1);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
     }
 
     /** The lines a reader wants first: most critical layers and the improvement headline. */
@@ -44,9 +63,14 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
         LayerSummary.mostCritical(layers).forEach((model, r) -> out.add(String.format(Locale.ROOT,
                 "most critical layer of %s: %s (index %d), SDC rate %.4f [%.4f, %.4f]", model, r.layerName(),
                 r.layerIndex(), r.sdcRate(), r.sdcInterval().low(), r.sdcInterval().high())));
+        for (StudyRatios.Comparison c : study) {
+            out.add(String.format(Locale.ROOT, "%s, %s vs baseline: last layer SDC %s, delta loss %s; pooled SDC %s,"
+                    + " delta loss %s", c.architecture(), c.variant(), ratio(c.lastLayer().sdc()),
+                    ratio(c.lastLayer().loss()), ratio(c.pooledSdc()), ratio(c.pooledLoss())));
+        }
         Set<String> archs = new LinkedHashSet<>();
         improvement.forEach(r -> archs.add(r.architecture()));
-        for (String a : archs) {
+        for (String a : study.isEmpty() ? archs : Set.<String>of()) {
             double[] h = Improvement.headline(improvement, a);
             out.add(String.format(Locale.ROOT, "%s: text guidance improves reliability %.2fx at the last layer and"
                     + " %.2fx overall (mean over layers)", a, h[0], h[1]));
@@ -64,6 +88,9 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
                 Integer.toString(r.layerIndex()), r.layerName(), Long.toString(r.trials()), Long.toString(r.sdc()),
                 f6(r.sdcRate()), f6(r.sdcInterval().low()), f6(r.sdcInterval().high()), Long.toString(r.nonFinite()),
                 f6(r.nonFiniteRate()), f6(r.meanDeltaLoss()), f6(r.sdDeltaLoss()))).toList()));
+        if (!study.isEmpty()) {
+            t.add(StudyComparisonMain.table(study, confidence));
+        }
         if (!improvement.isEmpty()) {
             t.add(improvementTable(improvement, confidence));
         }
@@ -100,10 +127,16 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
         return t;
     }
 
-    /** The improvement table (also written alone by {@code improvement}). */
+    private static String ratio(StudyRatios.Ratio r) {
+        return r.defined() ? String.format(Locale.ROOT, "%.2fx [%.2f, %.2f]", r.value(), r.low(), r.high())
+                : "undefined";
+    }
+
+    /** The per-name improvement table (SDC only; the study comparison table has both ratios). */
     static Table improvementTable(List<Improvement.Row> rows, double confidence) {
-        return new Table("improvement", String.format(Locale.ROOT,
-                "Reliability improvement (baseline SDC / text-guided SDC) (%.0f%% intervals)", confidence * 100),
+        return new Table("improvement_by_name", String.format(Locale.ROOT,
+                "Reliability improvement, layers paired by name (baseline SDC / text-guided SDC) (%.0f%% intervals)",
+                confidence * 100),
                 List.of("architecture", "layer_index", "layer_name", "baseline_sdc", "baseline_trials",
                         "text_guided_sdc", "text_guided_trials", "improvement", "ci_low", "ci_high"),
                 rows.stream().map(r -> List.of(r.architecture(), Integer.toString(r.layerIndex()), r.layerName(),

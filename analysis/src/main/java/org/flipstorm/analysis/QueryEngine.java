@@ -49,7 +49,7 @@ public interface QueryEngine extends AutoCloseable {
         try {
             execute("SELECT " + column + " FROM " + trialsSource(trialsDir) + " LIMIT 0", r -> r);
             return true;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's AnalysisException is checked, yet thrown undeclared from Scala
             return false;
         }
     }

@@ -6,9 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code improvement DIR [--confidence 0.99] [--resamples 2000] [--seed 1] [--rates wilson|wald]
@@ -76,23 +74,13 @@ public final class StudyComparisonMain {
             Options o = Options.parse(argv);
             Path trials = LayerSummary.trialsDir(o.dir().dir());
             LayerSummary.requireDirectory(trials);
-            List<StudyRatios.Trial> rows = new ArrayList<>();
-            Set<String> settings = new TreeSet<>();
+            StudyRatios.Loaded loaded;
             try (QueryEngine engine = QueryEngine.byId(o.dir().engine())) {
-                // Trial schema 1 has only the boolean range_detector (true meant clamp).
-                String legacy = "CASE WHEN range_detector THEN 'clamp' ELSE 'none' END";
-                String detector = engine.hasColumn(trials, "range_detector_mode")
-                        ? "coalesce(range_detector_mode, " + legacy + ")" : legacy;
-                engine.query(trials, "trial_outcomes.sql", Map.of("detector", detector), r -> {
-                    settings.add(r.getString("format") + "/" + r.getString("fault_model") + "/" + r.getString("target")
-                            + "/detector=" + r.getString("detector"));
-                    rows.add(new StudyRatios.Trial(r.getString("architecture"), r.getString("variant"),
-                            r.getString("model_id"), r.getInt("layer_index"), r.getString("layer_name"),
-                            r.getString("outcome"), r.getDouble("delta_loss")));
-                    return null;
-                });
+                loaded = StudyRatios.load(engine, trials);
             }
-            if (settings.size() > 1) {
+            List<StudyRatios.Trial> rows = loaded.trials();
+            Set<String> settings = loaded.settings();
+            if (!loaded.oneSetting()) {
                 throw new IllegalArgumentException("the trials under " + trials + " mix fault settings " + settings
                         + "; compare campaigns of one setting (format/fault model/target/detector) at a time");
             }

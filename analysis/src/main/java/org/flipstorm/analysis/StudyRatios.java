@@ -39,6 +39,38 @@ public final class StudyRatios {
 
     private StudyRatios() {}
 
+    /**
+     * The trials under a directory and the fault settings they were run with.
+     *
+     * @param trials one per trial row
+     * @param settings distinct format/fault model/target/detector combinations
+     */
+    public record Loaded(List<Trial> trials, Set<String> settings) {
+        /** True when every trial shares one fault setting (so ratios between them mean something). */
+        public boolean oneSetting() {
+            return settings.size() <= 1;
+        }
+    }
+
+    /** Reads the trials under {@code trials} (any trial schema version) with {@code engine}. */
+    public static Loaded load(QueryEngine engine, java.nio.file.Path trials) {
+        List<Trial> rows = new ArrayList<>();
+        Set<String> settings = new TreeSet<>();
+        // Trial schema 1 has only the boolean range_detector (true meant clamp).
+        String legacy = "CASE WHEN range_detector THEN 'clamp' ELSE 'none' END";
+        String detector = engine.hasColumn(trials, "range_detector_mode")
+                ? "coalesce(range_detector_mode, " + legacy + ")" : legacy;
+        engine.query(trials, "trial_outcomes.sql", Map.of("detector", detector), r -> {
+            settings.add(r.getString("format") + "/" + r.getString("fault_model") + "/" + r.getString("target")
+                    + "/detector=" + r.getString("detector"));
+            rows.add(new Trial(r.getString("architecture"), r.getString("variant"), r.getString("model_id"),
+                    r.getInt("layer_index"), r.getString("layer_name"), r.getString("outcome"),
+                    r.getDouble("delta_loss")));
+            return null;
+        });
+        return new Loaded(rows, settings);
+    }
+
     /** One trial as the comparison needs it. */
     public record Trial(String architecture, String variant, String modelId, int layerIndex, String layerName,
                         String outcome, double deltaLoss) {}

@@ -12,7 +12,7 @@ import java.util.Locale;
  * per-layer table of a campaign (or of every campaign under DIR) and writes, beside the CSV file
  * (default {@code DIR/layer_summary.csv}): one CSV per table ({@code sdc_by_bit.csv},
  * {@code accuracy_confidence.csv}, {@code delta_quantiles.csv}, {@code top2diff_histogram.csv},
- * {@code improvement.csv} when both variants are present, {@code activation_ranges.csv}), the charts
+ * {@code study_comparison.csv} and {@code improvement_by_name.csv} when both variants are present, {@code activation_ranges.csv}), the charts
  * as PNG and SVG in {@code charts/}, and {@code report.html} with all of them.
  */
 public final class SummaryMain {

@@ -100,7 +100,7 @@ class ReportTest {
                 "headline");
         assertTrue(html.contains("<td>toy</td><td>1</td><td>logits</td><td>100</td><td>200</td><td>40</td><td>200</td>"
                 + "<td>2.500000</td>"), "improvement row");
-        List<String> improvement = Files.readAllLines(dir.resolve("camp").resolve("improvement.csv"));
+        List<String> improvement = Files.readAllLines(dir.resolve("camp").resolve("improvement_by_name.csv"));
         assertTrue(improvement.get(1).startsWith("toy,0,conv1,50,200,20,200,2.500000,"), improvement.get(1));
         assertTrue(Files.readAllLines(dir.resolve("camp").resolve("activation_ranges.csv")).get(1)
                 .startsWith("toy-base,0,conv1,-4.00000,4.00000,"));
