@@ -84,10 +84,12 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
         List<Table> t = new ArrayList<>();
         t.add(new Table("layer_summary", "SDC rate per layer" + ci, List.of("model_id", "layer_index", "layer_name",
                 "trials", "sdc", "sdc_rate", "sdc_ci_low", "sdc_ci_high", "non_finite", "non_finite_rate",
-                "mean_delta_loss", "sd_delta_loss"), layers.stream().map(r -> List.of(r.modelId(),
+                "mean_delta_loss", "sd_delta_loss", "ties", "sdc_or_tie_rate"), layers.stream().map(r -> List.of(
+                r.modelId(),
                 Integer.toString(r.layerIndex()), r.layerName(), Long.toString(r.trials()), Long.toString(r.sdc()),
                 f6(r.sdcRate()), f6(r.sdcInterval().low()), f6(r.sdcInterval().high()), Long.toString(r.nonFinite()),
-                f6(r.nonFiniteRate()), f6(r.meanDeltaLoss()), f6(r.sdDeltaLoss()))).toList()));
+                f6(r.nonFiniteRate()), f6(r.meanDeltaLoss()), f6(r.sdDeltaLoss()), Long.toString(r.ties()),
+                f6(r.sdcOrTieRate()))).toList()));
         if (!study.isEmpty()) {
             t.add(StudyComparisonMain.table(study, confidence));
         }

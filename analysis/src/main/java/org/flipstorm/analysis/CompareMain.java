@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code compare A B [--confidence 0.99] [--out DIR] [--engine duckdb|spark]}: the nightly
@@ -15,6 +16,10 @@ import java.util.Map;
  * a group <em>moved</em> when each rate lies outside the other's Wilson interval, and it
  * <em>regressed</em> when it moved up. Writes {@code compare.csv} and {@code compare.html} (default:
  * into B) and exits 3 if any group regressed, 0 otherwise (2 on bad input, 1 on I/O errors).
+ *
+ * <p>A comparison that cannot mean anything is refused with exit 2 unless {@code --force}: the two
+ * campaigns share no group, or their models or fault settings (format, fault model, target,
+ * detector) differ. A nightly check that compared nothing must not pass.
  */
 public final class CompareMain {
     /** Exit status when at least one group regressed. */
@@ -43,17 +48,20 @@ public final class CompareMain {
 
     /** Runs the command and returns its exit status. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        String usage = "usage: compare CAMPAIGN_A CAMPAIGN_B [--confidence 0.99] [--out DIR] [--engine duckdb|spark]";
+        String usage = "usage: compare CAMPAIGN_A CAMPAIGN_B [--confidence 0.99] [--out DIR] [--engine duckdb|spark]"
+                + " [--force]";
         try {
             List<String> dirs = new ArrayList<>();
             double confidence = 0.99;
             Path outDir = null;
             String engineId = "duckdb";
+            boolean force = false;
             for (int i = 0; i < argv.length; i++) {
                 switch (argv[i]) {
                     case "--confidence" -> confidence = Double.parseDouble(need(argv, ++i, usage));
                     case "--out" -> outDir = Path.of(need(argv, ++i, usage));
                     case "--engine" -> engineId = need(argv, ++i, usage);
+                    case "--force" -> force = true;
                     default -> {
                         if (argv[i].startsWith("--")) {
                             throw new IllegalArgumentException("unknown option " + argv[i] + "; " + usage);
@@ -76,6 +84,19 @@ public final class CompareMain {
                 LayerSummary.requireDirectory(tb);
                 diffs = compare(LayerSummary.compute(engine, ta, confidence),
                         LayerSummary.compute(engine, tb, confidence));
+                if (!force) {
+                    Set<String> sa = settings(engine, ta);
+                    Set<String> sb = settings(engine, tb);
+                    if (!sa.equals(sb)) {
+                        throw new IllegalArgumentException("A and B differ in models or fault settings (A " + sa + ", B "
+                                + sb + "), so their SDC rates are not comparable; pass --force to compare anyway");
+                    }
+                }
+            }
+            long shared = diffs.stream().filter(d -> d.a() != null && d.b() != null).count();
+            if (shared == 0 && !force) {
+                throw new IllegalArgumentException("A and B share no (model, layer) group, so nothing would be"
+                        + " compared; pass --force to write the table anyway");
             }
             Path target = outDir != null ? outDir : b;
             Table table = table(diffs, confidence);
@@ -105,6 +126,21 @@ public final class CompareMain {
             err.println("compare: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Each model of a trial table with its fault setting, as {@code model format/fault/target/detector}. */
+    static Set<String> settings(QueryEngine engine, Path trials) {
+        Map<String, String> cols = new LinkedHashMap<>();
+        for (String c : List.of("format", "fault_model", "target")) {
+            cols.put(c, engine.hasColumn(trials, c) ? c : "'?'");
+        }
+        String legacy = engine.hasColumn(trials, "range_detector")
+                ? "CASE WHEN range_detector THEN 'clamp' ELSE 'none' END" : "'?'";
+        cols.put("detector", engine.hasColumn(trials, "range_detector_mode")
+                ? "coalesce(range_detector_mode, " + legacy + ")" : legacy);
+        return new java.util.TreeSet<>(engine.query(trials, "fault_settings.sql", cols, r -> r.getString("model_id")
+                + " " + r.getString("format") + "/" + r.getString("fault_model") + "/" + r.getString("target")
+                + "/detector=" + r.getString("detector")));
     }
 
     /** Pairs the groups of two layer tables by (model, layer name) and judges each. */

@@ -24,9 +24,21 @@ public final class LayerSummary {
      * @param meanDeltaLoss mean |delta loss| over finite trials (NaN when there are none)
      * @param sdDeltaLoss sample standard deviation of |delta loss| over finite trials (NaN below two)
      * @param sdcInterval Wilson interval of the SDC rate
+     * @param ties trials whose faulty output had its top score shared (schema 2; not SDCs)
      */
     public record Row(String modelId, int layerIndex, String layerName, long trials, long sdc, long nonFinite,
-                      double meanDeltaLoss, double sdDeltaLoss, Intervals.Interval sdcInterval) {
+                      double meanDeltaLoss, double sdDeltaLoss, Intervals.Interval sdcInterval, long ties) {
+        /** A row without ties (trial schema 1). */
+        public Row(String modelId, int layerIndex, String layerName, long trials, long sdc, long nonFinite,
+                   double meanDeltaLoss, double sdDeltaLoss, Intervals.Interval sdcInterval) {
+            this(modelId, layerIndex, layerName, trials, sdc, nonFinite, meanDeltaLoss, sdDeltaLoss, sdcInterval, 0);
+        }
+
+        /** SDC rate with ties counted as SDCs. */
+        public double sdcOrTieRate() {
+            return (sdc + ties) / (double) trials;
+        }
+
         /** SDC rate. */
         public double sdcRate() {
             return sdc / (double) trials;
@@ -90,7 +102,7 @@ public final class LayerSummary {
             long sdc = rs.getLong("sdc");
             return new Row(rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"), trials, sdc,
                     rs.getLong("non_finite"), rs.getDouble("mean_delta_loss"), rs.getDouble("sd_delta_loss"),
-                    Intervals.wilson(sdc, trials, confidence));
+                    Intervals.wilson(sdc, trials, confidence), rs.getLong("ties"));
         });
     }
 

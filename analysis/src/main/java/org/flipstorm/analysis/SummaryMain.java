@@ -63,12 +63,12 @@ public final class SummaryMain {
     /** Prints the table in fixed-width columns. */
     static void print(List<LayerSummary.Row> rows, double confidence, PrintStream out) {
         String ci = String.format(Locale.ROOT, "%.0f%% CI", confidence * 100);
-        out.printf(Locale.ROOT, "%-24s %5s %-10s %8s %9s %-19s %10s %11s %9s%n", "model", "layer", "name", "trials",
-                "sdc_rate", ci, "non_finite", "mean_dloss", "sd_dloss");
+        out.printf(Locale.ROOT, "%-24s %5s %-10s %8s %9s %-19s %10s %11s %9s %5s%n", "model", "layer", "name", "trials",
+                "sdc_rate", ci, "non_finite", "mean_dloss", "sd_dloss", "ties");
         for (LayerSummary.Row r : rows) {
-            out.printf(Locale.ROOT, "%-24s %5d %-10s %8d %9.4f [%.4f, %.4f]   %10.4f %11.4f %9.4f%n", r.modelId(),
+            out.printf(Locale.ROOT, "%-24s %5d %-10s %8d %9.4f [%.4f, %.4f]   %10.4f %11.4f %9.4f %5d%n", r.modelId(),
                     r.layerIndex(), r.layerName(), r.trials(), r.sdcRate(), r.sdcInterval().low(),
-                    r.sdcInterval().high(), r.nonFiniteRate(), r.meanDeltaLoss(), r.sdDeltaLoss());
+                    r.sdcInterval().high(), r.nonFiniteRate(), r.meanDeltaLoss(), r.sdDeltaLoss(), r.ties());
         }
         LayerSummary.mostCritical(rows).forEach((model, r) -> out.printf(Locale.ROOT,
                 "most critical layer of %s: %s (index %d), SDC rate %.4f%n", model, r.layerName(), r.layerIndex(),

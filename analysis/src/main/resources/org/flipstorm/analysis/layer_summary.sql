@@ -9,6 +9,7 @@ SELECT
     count(*)                                                    AS trials,
     count(*) FILTER (WHERE outcome = 'sdc')                     AS sdc,
     count(*) FILTER (WHERE outcome = 'non_finite')              AS non_finite,
+    count(*) FILTER (WHERE outcome = 'tie')                     AS ties,
     avg(delta_loss) FILTER (WHERE NOT isnan(delta_loss))        AS mean_delta_loss,
     stddev_samp(delta_loss) FILTER (WHERE NOT isnan(delta_loss)) AS sd_delta_loss
 FROM ${trials}

@@ -20,9 +20,14 @@ class CompareTest {
 
     /** Writes a campaign of 2,000 trials per layer whose SDC counts are {@code conv1} and {@code logits}. */
     private static Path campaign(String name, int conv1, int logits) throws Exception {
+        return campaign(name, "m", "fp32", conv1, logits);
+    }
+
+    private static Path campaign(String name, String model, String format, int conv1, int logits) throws Exception {
         Path trials = dir.resolve(name).resolve("trials");
         Files.createDirectories(trials);
-        HandMadeParquet.write(trials, "CREATE TABLE t AS SELECT 'm' AS model_id, l.layer_index, l.layer_name,"
+        HandMadeParquet.write(trials, "CREATE TABLE t AS SELECT '" + model + "' AS model_id, l.layer_index, l.layer_name,"
+                + " '" + format + "' AS format, 'flip' AS fault_model, 'activation' AS target, false AS range_detector,"
                 + " CASE WHEN i < l.sdc THEN 'sdc' ELSE 'masked' END AS outcome, 0.1::FLOAT AS delta_loss"
                 + " FROM range(2000) r(i), (VALUES (0, 'conv1', " + conv1 + "), (5, 'logits', " + logits + "))"
                 + " l(layer_index, layer_name, sdc)");
@@ -34,6 +39,39 @@ class CompareTest {
         campaign("monday", 100, 400);
         campaign("tuesday", 108, 392);      // noise: +8 and -8 trials out of 2,000
         campaign("wednesday", 200, 390);    // conv1 doubles: a regression
+        campaign("other-model", "r", "fp32", 100, 400);
+        campaign("other-format", "m", "int8", 100, 400);
+    }
+
+    @Test
+    void campaignsThatShareNothingOrDifferInModelOrFaultSettingsAreRefusedUnlessForced() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(2, CompareMain.run(new String[] {dir.resolve("monday").toString(),
+            dir.resolve("other-model").toString()}, System.out, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("differ in models or fault settings"), err.toString());
+        err.reset();
+        assertEquals(2, CompareMain.run(new String[] {dir.resolve("monday").toString(),
+            dir.resolve("other-format").toString()}, System.out, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("m int8/flip/activation/detector=none"), err.toString());
+        err.reset();
+        Path other = dir.resolve("other-layers").resolve("trials");
+        Files.createDirectories(other);
+        HandMadeParquet.write(other, "CREATE TABLE t AS SELECT 'm' AS model_id, 7 AS layer_index, 'fc9' AS layer_name,"
+                + " 'fp32' AS format, 'flip' AS fault_model, 'activation' AS target, false AS range_detector,"
+                + " 'masked' AS outcome, 0.1::FLOAT AS delta_loss FROM range(100) r(i)");
+        err.reset();
+        assertEquals(2, CompareMain.run(new String[] {dir.resolve("monday").toString(),
+            dir.resolve("other-layers").toString()}, System.out, e));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("share no (model, layer) group"), err.toString());
+        ByteArrayOutputStream forced = new ByteArrayOutputStream();
+        assertEquals(0, CompareMain.run(new String[] {dir.resolve("monday").toString(),
+            dir.resolve("other-model").toString(), "--force", "--out", dir.resolve("forced-model").toString()},
+                new PrintStream(forced, true, StandardCharsets.UTF_8), e), "told to compare anyway");
+        assertTrue(forced.toString(StandardCharsets.UTF_8).contains("0 regressed"), forced.toString());
+        assertEquals(0, CompareMain.run(new String[] {dir.resolve("monday").toString(),
+            dir.resolve("other-format").toString(), "--force", "--out", dir.resolve("forced").toString()},
+                System.out, e), "forced: the groups are compared");
     }
 
     @Test

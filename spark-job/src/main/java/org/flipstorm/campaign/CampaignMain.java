@@ -50,9 +50,15 @@ public final class CampaignMain {
         try {
             out.println("DL4J convolutions: " + Dl4jRuntime.convolutionPath().id());
             CampaignRunner.Result r = CampaignRunner.run(prepared, out);
-            out.printf(Locale.ROOT, "done: %,d trials in %.1f s (%,.0f trials/s); Parquet in %s/%s, manifest %s/%s%n",
-                    r.trials(), r.wallSeconds(), r.trialsPerSecond(), r.campaignDir(), CampaignRunner.TRIALS_DIR,
-                    r.campaignDir(), CampaignRunner.MANIFEST);
+            String what = r.trialsRun() == r.trials()
+                    ? String.format(Locale.ROOT, "%,d trials in %.1f s (%,.0f trials/s)", r.trials(), r.wallSeconds(),
+                            r.trialsPerSecond())
+                    : r.trialsRun() == 0
+                    ? String.format(Locale.ROOT, "all %,d trials were committed before; nothing ran", r.trials())
+                    : String.format(Locale.ROOT, "%,d trials, %,d of them run now in %.1f s (%,.0f trials/s)",
+                            r.trials(), r.trialsRun(), r.wallSeconds(), r.trialsPerSecond());
+            out.printf(Locale.ROOT, "done: %s; Parquet in %s/%s, manifest %s/%s%n", what, r.campaignDir(),
+                    CampaignRunner.TRIALS_DIR, r.campaignDir(), CampaignRunner.MANIFEST);
             out.println("campaign directory: " + r.campaignDir());
             return 0;
         } catch (IOException | RuntimeException e) {

@@ -49,10 +49,10 @@ public final class CampaignRunner {
      * @param trials rows written
      * @param wallSeconds wall time of the Spark job (planning included)
      */
-    public record Result(String campaignId, String campaignDir, long trials, double wallSeconds) {
-        /** Trials per second of wall time. */
+    public record Result(String campaignId, String campaignDir, long trials, double wallSeconds, long trialsRun) {
+        /** Trials run by this invocation per second of wall time. */
         public double trialsPerSecond() {
-            return trials / wallSeconds;
+            return trialsRun / wallSeconds;
         }
     }
 
@@ -180,7 +180,7 @@ public final class CampaignRunner {
             }
         }
         fs.mkdirs(dir);
-        Map<Integer, ShardStore.Commit> commits = ShardStore.committed(fs, dir);
+        Map<Integer, ShardStore.Commit> commits = ShardStore.verified(fs, dir, out);
         int rounds = sampling.adaptive() ? RoundSchedule.rounds(sampling, prepared.groups()) : 1;
         List<Shard> fixedShards = sampling.adaptive() ? List.of() : prepared.shards();
         writeManifest(fs, new Path(dir, MANIFEST), prepared, "running", Map.of("committed_shards", commits.size()));
@@ -217,7 +217,8 @@ public final class CampaignRunner {
                         shards.size() - todo.size(), shards.size(), todo.size(), todoTrials);
             }
             runShards(spark, ctx, fs, dir, todo, todoTrials, out);
-            commits = ShardStore.committed(fs, dir);
+            // Counted from the files the markers vouch for, not assumed from the plan.
+            commits = ShardStore.verified(fs, dir, out);
             for (Shard s : shards) {
                 ShardStore.Commit c = commits.get(s.shardId());
                 if (c == null || c.rows() != s.trials().size()) {
@@ -269,7 +270,8 @@ public final class CampaignRunner {
                             + " Spark and I/O overhead %.0f ms per task%n", ran.size(), ranTrials, secs, task,
                     engine, 1000 * (task - engine) / ran.size());
         }
-        return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs);
+        long trialsRun = ran.stream().mapToLong(s -> s.trials().size()).sum();
+        return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs, trialsRun);
     }
 
     /** Runs {@code todo} as one Spark job, one task per shard, each committing its own shard. */

@@ -65,15 +65,63 @@ public final class ShardStore {
      * @param taskSeconds time of the whole task (running + writing + committing)
      * @param groups trials and SDCs per planner group (the adaptive stop reads them); empty in
      *     commits written before they were recorded
+     * @param files the Parquet files the shard committed, with their lengths and rows; empty in
+     *     commits written before they were recorded (such shards cannot be verified)
      */
     public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds,
-                         Map<Integer, RoundSchedule.Count> groups) implements java.io.Serializable {
+                         Map<Integer, RoundSchedule.Count> groups, List<CommittedFile> files)
+            implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
-        /** Reads an absent map as empty. */
+        /** Reads an absent map or list as empty. */
         public Commit {
             groups = groups == null ? Map.of() : Map.copyOf(groups);
+            files = files == null ? List.of() : List.copyOf(files);
         }
+    }
+
+    /**
+     * One file of a committed shard.
+     *
+     * @param path path relative to the campaign directory
+     * @param length length in bytes when committed
+     * @param rows trial rows in it
+     */
+    public record CommittedFile(String path, long length, long rows) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * The committed shards whose files are all still there, whole: every file a marker lists must
+     * exist with the length it was committed with. A shard that fails the check, or whose marker
+     * cannot be read, is left out (so it runs again, replacing its files) and reported on
+     * {@code out}, one line each.
+     */
+    public static Map<Integer, Commit> verified(FileSystem fs, Path campaignDir, java.io.PrintStream out)
+            throws IOException {
+        Map<Integer, Commit> all = committed(fs, campaignDir, out);
+        Map<Integer, Commit> ok = new TreeMap<>();
+        for (Commit c : all.values()) {
+            String problem = null;
+            for (CommittedFile f : c.files()) {
+                Path p = new Path(campaignDir, f.path());
+                if (!fs.exists(p)) {
+                    problem = f.path() + " is missing";
+                } else if (fs.getFileStatus(p).getLen() != f.length()) {
+                    problem = f.path() + " has " + fs.getFileStatus(p).getLen() + " bytes, not the " + f.length()
+                            + " it was committed with";
+                }
+                if (problem != null) {
+                    break;
+                }
+            }
+            if (problem == null) {
+                ok.put(c.shardId(), c);
+            } else {
+                out.printf("shard %d: %s; it will run again%n", c.shardId(), problem);
+            }
+        }
+        return ok;
     }
 
     private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, Configuration> CONFS =
@@ -98,10 +146,16 @@ public final class ShardStore {
 
     /** The committed shards of a campaign directory, by id (empty if none). */
     public static Map<Integer, Commit> committed(FileSystem fs, Path campaignDir) throws IOException {
+        return committed(fs, campaignDir, null);
+    }
+
+    /** As {@link #committed(FileSystem, Path)}; an unreadable marker is reported on {@code out} and skipped. */
+    private static Map<Integer, Commit> committed(FileSystem fs, Path campaignDir, java.io.PrintStream out)
+            throws IOException {
         Path dir = new Path(campaignDir, COMMITS_DIR);
-        Map<Integer, Commit> out = new TreeMap<>();
+        Map<Integer, Commit> found = new TreeMap<>();
         if (!fs.exists(dir)) {
-            return out;
+            return found;
         }
         for (FileStatus f : fs.listStatus(dir)) {
             String n = f.getPath().getName();
@@ -110,10 +164,17 @@ public final class ShardStore {
             }
             try (var in = fs.open(f.getPath())) {
                 Commit c = JSON.readValue(in.readAllBytes(), Commit.class);
-                out.put(c.shardId(), c);
+                found.put(c.shardId(), c);
+            } catch (IOException e) {
+                if (out == null) {
+                    throw new IOException("commit marker " + f.getPath() + " is unreadable: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+                }
+                out.printf("commit marker %s is unreadable (%s); its shard will run again%n", f.getPath(),
+                        String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
             }
         }
-        return out;
+        return found;
     }
 
     /**
@@ -135,18 +196,25 @@ public final class ShardStore {
         String fileName = String.format("shard-%06d.parquet", shardId);
         try {
             Map<Path, Path> moves = new LinkedHashMap<>();
+            Map<Path, Long> rowsOf = new LinkedHashMap<>();
             for (Map.Entry<List<String>, List<Row>> e : byPartition.entrySet()) {
                 String partition = TrialRows.MODEL_ID + "=" + escape(e.getKey().get(0)) + "/" + TrialRows.LAYER_NAME
                         + "=" + escape(e.getKey().get(1));
                 Path tmp = new Path(new Path(staging, partition), fileName);
                 writeParquet(conf, store.parquetFile(tmp), e.getValue());
-                moves.put(tmp, new Path(new Path(new Path(campaignDir, CampaignRunner.TRIALS_DIR), partition), fileName));
+                Path target = new Path(new Path(new Path(campaignDir, CampaignRunner.TRIALS_DIR), partition), fileName);
+                moves.put(tmp, target);
+                rowsOf.put(target, (long) e.getValue().size());
             }
+            List<CommittedFile> files = new ArrayList<>();
+            String root = campaignDir.toUri().getPath();
             for (Map.Entry<Path, Path> m : moves.entrySet()) {
                 store.moveReplacing(m.getKey(), m.getValue());
+                String rel = m.getValue().toUri().getPath().substring(root.length()).replaceFirst("^/", "");
+                files.add(new CommittedFile(rel, store.length(m.getValue()), rowsOf.get(m.getValue())));
             }
             Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9,
-                    groups);
+                    groups, files);
             Path markerTmp = new Path(staging, "marker.json");
             store.write(markerTmp, JSON.writeValueAsBytes(c));
             store.moveReplacing(markerTmp, marker(campaignDir, shardId));
@@ -174,6 +242,9 @@ public final class ShardStore {
 
         /** Deletes {@code p} and what is below it, if it exists. */
         void deleteRecursively(Path p) throws IOException;
+
+        /** Length of the file {@code p} in bytes. */
+        long length(Path p) throws IOException;
     }
 
     private record HadoopStore(FileSystem fs, Configuration conf, FileContext fc) implements Store {
@@ -204,9 +275,19 @@ public final class ShardStore {
         public void deleteRecursively(Path p) throws IOException {
             fs.delete(p, true);
         }
+
+        @Override
+        public long length(Path p) throws IOException {
+            return fs.getFileStatus(p).getLen();
+        }
     }
 
     private static final class LocalStore implements Store {
+        @Override
+        public long length(Path p) throws IOException {
+            return java.nio.file.Files.size(local(p));
+        }
+
         private static java.nio.file.Path local(Path p) {
             return java.nio.file.Path.of(p.toUri());
         }

@@ -48,6 +48,40 @@ class ResumeTest {
     }
 
     @Test
+    void aDeletedATruncatedFileAndAnEmptyMarkerAreFoundAndTheirShardsRunAgain() throws Exception {
+        Path output = dir.resolve("verify");
+        Path conf = Fixtures.config(dir, model, output, "sampling { eligible = all }");
+        run(conf, 0);
+        Path campaign = output.resolve("t");
+        List<Row> complete = rows(campaign);
+        List<Path> parquet;
+        try (Stream<Path> files = Files.walk(campaign.resolve("trials"))) {
+            parquet = files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+        }
+        // shard 0's conv1 file deleted, shard 1's conv1 file cut short, shard 2's marker emptied
+        Path deleted = parquet.stream().filter(p -> p.toString().contains("conv1") && p.endsWith("shard-000000.parquet"))
+                .findFirst().orElseThrow();
+        Path truncated = parquet.stream().filter(p -> p.toString().contains("conv1")
+                && p.endsWith("shard-000001.parquet")).findFirst().orElseThrow();
+        Files.delete(deleted);
+        byte[] whole = Files.readAllBytes(truncated);
+        Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Files.write(campaign.resolve("_commits/shard-000002.json"), new byte[0]);
+
+        String printed = run(conf, 0);
+        assertTrue(printed.contains("shard 0: trials/model_id=tiny-lenet/layer_name=conv1/shard-000000.parquet is"
+                + " missing; it will run again"), printed);
+        assertTrue(printed.contains("shard 1: trials/model_id=tiny-lenet/layer_name=conv1/shard-000001.parquet has "
+                + whole.length / 2 + " bytes, not the " + whole.length), printed);
+        assertTrue(printed.contains("shard-000002.json is unreadable"), printed);
+        assertTrue(printed.contains("resuming: 1 of 4 shards already committed; running the 3 missing"), printed);
+        List<Row> again = rows(campaign);
+        assertEquals(complete.size(), again.size(), "every trial once, none lost");
+        assertEquals(complete.stream().map(r -> r.getLong(1)).toList(), again.stream().map(r -> r.getLong(1)).toList());
+        assertTrue(Files.readString(campaign.resolve("manifest.json")).contains("\"trials\" : 300"));
+    }
+
+    @Test
     void aRerunAfterADriverLossRunsOnlyTheMissingShardsAndCountsEveryTrialOnce() throws Exception {
         Path output = dir.resolve("resume");
         // every image eligible, so the 40 images make 4 shards (the tiny model gets few right)
