@@ -49,19 +49,21 @@ public final class CompareMain {
     /** Runs the command and returns its exit status. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
         String usage = "usage: compare CAMPAIGN_A CAMPAIGN_B [--confidence 0.99] [--out DIR] [--engine duckdb|spark]"
-                + " [--force]";
+                + " [--force] [--allow-partial]";
         try {
             List<String> dirs = new ArrayList<>();
             double confidence = 0.99;
             Path outDir = null;
             String engineId = "duckdb";
             boolean force = false;
+            boolean allowPartial = false;
             for (int i = 0; i < argv.length; i++) {
                 switch (argv[i]) {
                     case "--confidence" -> confidence = Double.parseDouble(need(argv, ++i, usage));
                     case "--out" -> outDir = Path.of(need(argv, ++i, usage));
                     case "--engine" -> engineId = need(argv, ++i, usage);
                     case "--force" -> force = true;
+                    case "--allow-partial" -> allowPartial = true;
                     default -> {
                         if (argv[i].startsWith("--")) {
                             throw new IllegalArgumentException("unknown option " + argv[i] + "; " + usage);
@@ -77,7 +79,19 @@ public final class CompareMain {
             Path a = Path.of(dirs.get(0));
             Path b = Path.of(dirs.get(1));
             List<Diff> diffs;
+            List<String> labels = new ArrayList<>();
+            for (Path d : List.of(a, b)) {
+                String l = CommittedData.select(LayerSummary.trialsDir(d), allowPartial).partialLabel();
+                if (!l.isEmpty()) {
+                    labels.add(d + ": " + l);
+                }
+            }
+            String partial = String.join("; ", labels);
+            if (!partial.isEmpty()) {
+                out.println(partial);
+            }
             try (QueryEngine engine = QueryEngine.byId(engineId)) {
+                engine.allowPartial(allowPartial);
                 Path ta = LayerSummary.trialsDir(a);
                 Path tb = LayerSummary.trialsDir(b);
                 LayerSummary.requireDirectory(ta);

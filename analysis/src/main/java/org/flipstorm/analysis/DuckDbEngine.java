@@ -18,8 +18,26 @@ public final class DuckDbEngine implements QueryEngine {
         return "duckdb";
     }
 
+    private boolean allowPartial;
+
+    @Override
+    public void allowPartial(boolean allow) {
+        allowPartial = allow;
+    }
+
+    @Override
+    public boolean partialAllowed() {
+        return allowPartial;
+    }
+
     @Override
     public String trialsSource(Path trialsDir) {
+        CommittedData.Selection sel = CommittedData.select(trialsDir, allowPartial);
+        if (sel.files() != null) {
+            String files = sel.files().stream().map(f -> "'" + f.toString().replace("'", "''") + "'")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return "read_parquet([" + files + "], hive_partitioning = true, union_by_name = true)";
+        }
         String globs = QueryEngine.roots(trialsDir).stream()
                 .map(r -> "'" + (r + "/**/*.parquet").replace("'", "''") + "'")
                 .collect(java.util.stream.Collectors.joining(", "));

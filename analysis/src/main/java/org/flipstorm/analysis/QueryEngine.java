@@ -19,8 +19,17 @@ public interface QueryEngine extends AutoCloseable {
     /** Engine id as given to {@code --engine}. */
     String id();
 
-    /** The table expression over every Parquet file under {@code trialsDir}. */
+    /**
+     * The table expression over the Parquet under {@code trialsDir}: for campaigns, only the files
+     * their commit markers list (see {@link CommittedData}); for other directories, every file.
+     */
     String trialsSource(Path trialsDir);
+
+    /** Lets this engine read campaigns that are not complete (their committed files only). */
+    void allowPartial(boolean allow);
+
+    /** Whether campaigns that are not complete may be read. */
+    boolean partialAllowed();
 
     /** A subquery with one column {@code threshold} holding {@code values}. */
     String thresholdsTable(List<Double> values);

@@ -55,10 +55,37 @@ public final class SparkEngine implements QueryEngine {
         return "spark";
     }
 
+    private boolean allowPartial;
+
+    @Override
+    public void allowPartial(boolean allow) {
+        allowPartial = allow;
+    }
+
+    @Override
+    public boolean partialAllowed() {
+        return allowPartial;
+    }
+
     @Override
     public String trialsSource(Path trialsDir) {
         return views.computeIfAbsent(trialsDir.toAbsolutePath().normalize(), dir -> {
             String name = "flipstorm_trials_" + views.size();
+            CommittedData.Selection sel = CommittedData.select(dir, allowPartial);
+            if (sel.files() != null) {
+                org.apache.spark.sql.Dataset<Row> all = null;
+                for (CommittedData.Campaign c : sel.campaigns()) {
+                    if (c.files().isEmpty()) {
+                        continue;
+                    }
+                    var one = spark.read().option("mergeSchema", "true")
+                            .option("basePath", c.dir().resolve("trials").toUri().toString())
+                            .parquet(c.files().stream().map(f -> f.toUri().toString()).toArray(String[]::new));
+                    all = all == null ? one : all.unionByName(one, true);
+                }
+                all.createOrReplaceTempView(name);
+                return name;
+            }
             // Spark discovers partitions per root only: a directory of campaigns is read root by root.
             org.apache.spark.sql.Dataset<Row> all = null;
             for (Path root : QueryEngine.roots(dir)) {

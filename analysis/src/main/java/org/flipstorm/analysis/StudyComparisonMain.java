@@ -75,7 +75,12 @@ public final class StudyComparisonMain {
             Path trials = LayerSummary.trialsDir(o.dir().dir());
             LayerSummary.requireDirectory(trials);
             StudyRatios.Loaded loaded;
+            String partial = CommittedData.select(trials, o.dir().allowPartial()).partialLabel();
+            if (!partial.isEmpty()) {
+                out.println(partial);
+            }
             try (QueryEngine engine = QueryEngine.byId(o.dir().engine())) {
+                engine.allowPartial(o.dir().allowPartial());
                 loaded = StudyRatios.load(engine, trials);
             }
             List<StudyRatios.Trial> rows = loaded.trials();

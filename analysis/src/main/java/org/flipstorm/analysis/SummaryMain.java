@@ -32,22 +32,35 @@ public final class SummaryMain {
             DirArgs args = DirArgs.parse(argv, "summary", 0.99);
             Path dir = args.dir();
             Analysis a;
+            // Refuses a campaign that is not complete (one line) unless --allow-partial.
+            String partial = CommittedData.select(LayerSummary.trialsDir(dir), args.allowPartial()).partialLabel();
             try (QueryEngine engine = QueryEngine.byId(args.engine())) {
+                engine.allowPartial(args.allowPartial());
                 a = Analysis.of(engine, dir, args.confidence());
+            }
+            if (!partial.isEmpty()) {
+                out.println(partial);
             }
             print(a.layers(), args.confidence(), out);
             a.headlines().stream().filter(l -> !l.startsWith("most critical")).forEach(out::println);
             Path target = (args.csv() != null ? args.csv() : dir.resolve("layer_summary.csv")).toAbsolutePath();
             Path outDir = target.getParent();
             List<String> written = new ArrayList<>();
-            for (Table t : a.tables()) {
+            List<Table> tables = a.tables().stream().map(t -> partial.isEmpty() ? t
+                    : new Table(t.name(), partial + " | " + t.title(), t.columns(), t.rows())).toList();
+            List<String> headlines = new ArrayList<>(a.headlines());
+            if (!partial.isEmpty()) {
+                headlines.add(0, partial);
+            }
+            for (Table t : tables) {
                 Path f = t.name().equals("layer_summary") ? target : outDir.resolve(t.name() + ".csv");
                 t.writeCsv(f);
                 written.add(f.getFileName().toString());
             }
             List<Charts.Drawn> charts = a.charts(outDir.resolve("charts"));
             Path report = outDir.resolve("report.html");
-            Report.write(report, "FlipStorm campaign report: " + dir.getFileName(), a.headlines(), a.tables(), charts);
+            Report.write(report, (partial.isEmpty() ? "" : "PARTIAL ") + "FlipStorm campaign report: "
+                    + dir.getFileName(), headlines, tables, charts);
             out.println("wrote " + String.join(", ", written) + " and " + charts.size() + " charts (PNG + SVG) in "
                     + outDir + "; open " + report);
             return 0;
