@@ -61,9 +61,17 @@ public final class CampaignMain {
                     CampaignRunner.TRIALS_DIR, r.campaignDir(), CampaignRunner.MANIFEST);
             out.println("campaign directory: " + r.campaignDir());
             return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("campaign: failed: " + e);
-            e.printStackTrace(err);
+        } catch (Exception e) { // SparkException is checked, yet thrown undeclared from Scala
+            if (CampaignRunner.outOfSpace(e)) {
+                err.println("campaign: the output " + prepared.spec().output() + " ran out of space; every shard"
+                        + " committed so far is kept: free space and rerun the same command to resume");
+                return EXIT_BAD_INPUT;
+            }
+            err.println("campaign: failed: " + CampaignRunner.firstLine(e) + "; committed shards are kept, rerun to"
+                    + " resume (stack trace with -Dflipstorm.trace=true)");
+            if (Boolean.getBoolean("flipstorm.trace")) {
+                e.printStackTrace(err);
+            }
             return EXIT_FAILED;
         }
     }

@@ -85,6 +85,7 @@ public final class CampaignRunner {
                     + " hdfs://namenode:port/dir or s3a://bucket/dir", e);
         }
         Path manifest = new Path(dir, MANIFEST);
+        probeWrite(fs, exists ? dir : dir.getParent(), spec.output());
         if (!exists) {
             return;
         }
@@ -111,6 +112,42 @@ public final class CampaignRunner {
                     + " manifest, so it cannot be resumed; choose another campaign name or output, or set"
                     + " campaign.overwrite = true");
         }
+    }
+
+    /** Creates and deletes a small file in {@code dir}: an unwritable output fails here, before Spark starts. */
+    private static void probeWrite(FileSystem fs, Path dir, String output) {
+        Path probe = new Path(dir, ".flipstorm-probe-" + UUID.randomUUID());
+        try {
+            try (OutputStream os = fs.create(probe, false)) {
+                os.write(1);
+            }
+            fs.delete(probe, false);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot write the campaign output " + output + " (" + dir + "): "
+                    + firstLine(e) + "; expected a directory the driver and every executor can write", e);
+        }
+    }
+
+    /** The first line of the innermost message of {@code e}'s cause chain. */
+    static String firstLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    /** True when {@code e} (or a cause, or a Spark task failure's text) says the output ran out of space. */
+    static boolean outOfSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("No space left on device") || m.contains("Disk quota exceeded")
+                    || m.contains("DSQuotaExceededException") || m.contains("NSQuotaExceededException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode readManifest(FileSystem fs, Path manifest) throws IOException {
@@ -436,6 +473,9 @@ public final class CampaignRunner {
         Path tmp = new Path(file.getParent(), "_" + file.getName() + ".tmp");
         try (OutputStream os = fs.create(tmp, true)) {
             os.write(json);
+        } catch (IOException e) {
+            fs.delete(tmp, false); // a full disk must not leave a half-written manifest behind
+            throw e;
         }
         // Replace in one rename (never delete, then rename: a kill between the two would leave
         // committed shards without a manifest).
