@@ -30,6 +30,7 @@ final class CampaignFiles {
     /** True for a file FlipStorm writes beside the trials: manifest (and its temp), report, tables. */
     static boolean isOwnFile(String name) {
         return name.equals(CampaignRunner.MANIFEST) || name.equals("_" + CampaignRunner.MANIFEST + ".tmp")
+                || name.equals(CampaignLease.FILE)
                 || name.equals("report.html") || name.endsWith(".csv") || name.equals("improvement.txt");
     }
 

@@ -85,9 +85,13 @@ public final class CampaignRunner {
                     + " hdfs://namenode:port/dir or s3a://bucket/dir", e);
         }
         Path manifest = new Path(dir, MANIFEST);
-        probeWrite(fs, exists ? dir : dir.getParent(), spec.output());
+        boolean isDir = exists && fs.getFileStatus(dir).isDirectory();
+        probeWrite(fs, isDir ? dir : dir.getParent(), spec.output());
         if (!exists) {
             return;
+        }
+        if (isDir) {
+            CampaignLease.checkFree(fs, dir);
         }
         if (spec.overwrite()) {
             CampaignFiles.checkOverwritable(fs, dir);
@@ -217,6 +221,17 @@ public final class CampaignRunner {
             }
         }
         fs.mkdirs(dir);
+        try (CampaignLease lease = CampaignLease.acquire(fs, dir, out)) {
+            return runHoldingLease(spark, prepared, out, fs, dir, t0);
+        }
+    }
+
+    /** The body of {@link #run(SparkSession, PreparedCampaign, PrintStream)} once the run holds the lease. */
+    private static Result runHoldingLease(SparkSession spark, PreparedCampaign prepared, PrintStream out,
+                                          FileSystem fs, Path dir, long t0) throws IOException {
+        CampaignSpec spec = prepared.spec();
+        Sampling sampling = spec.sampling();
+        CampaignContext ctx = prepared.context();
         Map<Integer, ShardStore.Commit> commits = ShardStore.verified(fs, dir, out);
         int rounds = sampling.adaptive() ? RoundSchedule.rounds(sampling, prepared.groups()) : 1;
         List<Shard> fixedShards = sampling.adaptive() ? List.of() : prepared.shards();
