@@ -33,12 +33,14 @@ final class CampaignLease implements AutoCloseable {
     private final FileSystem fs;
     private final Path file;
     private final String owner;
+    private final String runId;
     private final ScheduledExecutorService heartbeat;
 
-    private CampaignLease(FileSystem fs, Path file, String owner) {
+    private CampaignLease(FileSystem fs, Path file, String owner, String runId) {
         this.fs = fs;
         this.file = file;
         this.owner = owner;
+        this.runId = runId;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flipstorm-lease-heartbeat");
             t.setDaemon(true);
@@ -47,16 +49,15 @@ final class CampaignLease implements AutoCloseable {
         heartbeat.scheduleAtFixedRate(this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** This process as a lease holder: host, pid and a run id. */
-    static String me() {
+    /** This process as a lease holder: host, pid and {@code runId}. */
+    static String me(String runId) {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             host = "unknown-host";
         }
-        return host + " pid " + ManagementFactory.getRuntimeMXBean().getPid() + " run "
-                + UUID.randomUUID().toString().substring(0, 8);
+        return host + " pid " + ManagementFactory.getRuntimeMXBean().getPid() + " run " + runId;
     }
 
     /**
@@ -84,11 +85,12 @@ final class CampaignLease implements AutoCloseable {
      */
     static CampaignLease acquire(FileSystem fs, Path campaignDir, PrintStream out) throws IOException {
         Path f = new Path(campaignDir, FILE);
-        String owner = me();
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        String owner = me(runId);
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                createExclusively(fs, f, body(owner));
-                return new CampaignLease(fs, f, owner);
+                createExclusively(fs, f, body(owner, runId));
+                return new CampaignLease(fs, f, owner, runId);
             } catch (org.apache.hadoop.fs.FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
                 checkFree(fs, campaignDir);
                 JsonNode stale = read(fs, f);
@@ -122,8 +124,9 @@ final class CampaignLease implements AutoCloseable {
         }
     }
 
-    private static byte[] body(String owner) throws IOException {
-        return JSON.writeValueAsBytes(Map.of("owner", owner, "heartbeat_ms", System.currentTimeMillis()));
+    private static byte[] body(String owner, String runId) throws IOException {
+        return JSON.writeValueAsBytes(Map.of("owner", owner, "run_id", runId,
+                "heartbeat_ms", System.currentTimeMillis()));
     }
 
     private static JsonNode read(FileSystem fs, Path f) {
@@ -138,7 +141,7 @@ final class CampaignLease implements AutoCloseable {
         try {
             Path tmp = new Path(file.getParent(), "_lease." + UUID.randomUUID() + ".tmp");
             try (OutputStream os = fs.create(tmp, true)) {
-                os.write(body(owner));
+                os.write(body(owner, runId));
             }
             org.apache.hadoop.fs.FileContext.getFileContext(file.toUri(), fs.getConf())
                     .rename(tmp, file, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
@@ -152,9 +155,20 @@ final class CampaignLease implements AutoCloseable {
         return owner;
     }
 
+    /** The run id; its tasks stage under {@code _staging/<run id>/}. */
+    String runId() {
+        return runId;
+    }
+
     @Override
     public void close() {
-        heartbeat.shutdownNow();
+        // Stop the heartbeat first and wait: a beat that renamed after the delete would revive the lease.
+        heartbeat.shutdown();
+        try {
+            heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             JsonNode l = read(fs, file);
             if (l != null && owner.equals(l.path("owner").asText())) {

@@ -84,9 +84,16 @@ public final class CampaignRunner {
                     + "; expected a directory the driver and every executor can write: a local or shared path,"
                     + " hdfs://namenode:port/dir or s3a://bucket/dir", e);
         }
-        Path manifest = new Path(dir, MANIFEST);
         boolean isDir = exists && fs.getFileStatus(dir).isDirectory();
+        checkExisting(prepared, fs, dir, exists, isDir);
+        // Last, so that a refused campaign leaves its directory untouched.
         probeWrite(fs, isDir ? dir : dir.getParent(), spec.output());
+    }
+
+    private static void checkExisting(PreparedCampaign prepared, FileSystem fs, Path dir, boolean exists,
+                                      boolean isDir) throws IOException {
+        CampaignSpec spec = prepared.spec();
+        Path manifest = new Path(dir, MANIFEST);
         if (!exists) {
             return;
         }
@@ -222,13 +229,32 @@ public final class CampaignRunner {
         }
         fs.mkdirs(dir);
         try (CampaignLease lease = CampaignLease.acquire(fs, dir, out)) {
-            return runHoldingLease(spark, prepared, out, fs, dir, t0);
+            // Holding the lease proves every other run is gone: what they staged will never be committed.
+            fs.delete(new Path(dir, ShardStore.STAGING_DIR), true);
+            try {
+                return runHoldingLease(spark, prepared, out, fs, dir, t0, lease.runId());
+            } finally {
+                removeStaging(fs, dir, lease.runId());
+            }
+        }
+    }
+
+    /** Deletes run {@code runId}'s staging and, once empty, the staging directory (best effort). */
+    private static void removeStaging(FileSystem fs, Path dir, String runId) {
+        try {
+            fs.delete(ShardStore.stagingDir(dir, runId), true);
+            Path staging = new Path(dir, ShardStore.STAGING_DIR);
+            if (fs.exists(staging) && fs.listStatus(staging).length == 0) {
+                fs.delete(staging, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            // leftovers are removed by the next run that holds the lease
         }
     }
 
     /** The body of {@link #run(SparkSession, PreparedCampaign, PrintStream)} once the run holds the lease. */
     private static Result runHoldingLease(SparkSession spark, PreparedCampaign prepared, PrintStream out,
-                                          FileSystem fs, Path dir, long t0) throws IOException {
+                                          FileSystem fs, Path dir, long t0, String runId) throws IOException {
         CampaignSpec spec = prepared.spec();
         Sampling sampling = spec.sampling();
         CampaignContext ctx = prepared.context();
@@ -268,7 +294,7 @@ public final class CampaignRunner {
                 out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
                         shards.size() - todo.size(), shards.size(), todo.size(), todoTrials);
             }
-            runShards(spark, ctx, fs, dir, todo, todoTrials, out);
+            runShards(spark, ctx, fs, dir, runId, todo, todoTrials, out);
             // Counted from the files the markers vouch for, not assumed from the plan.
             commits = ShardStore.verified(fs, dir, out);
             for (Shard s : shards) {
@@ -285,7 +311,8 @@ public final class CampaignRunner {
             shardsPlanned += shards.size();
             roundsRun++;
         }
-        fs.delete(new Path(dir, ShardStore.STAGING_DIR), true);
+        // Only this run's staging: files a killed task of this run left behind.
+        removeStaging(fs, dir, runId);
         long expected = sampling.adaptive() ? counts.values().stream().mapToLong(RoundSchedule.Count::trials).sum()
                 : prepared.plannedTrials();
         if (written != expected) {
@@ -327,7 +354,8 @@ public final class CampaignRunner {
     }
 
     /** Runs {@code todo} as one Spark job, one task per shard, each committing its own shard. */
-    private static void runShards(SparkSession spark, CampaignContext ctx, FileSystem fs, Path dir, List<Shard> todo,
+    private static void runShards(SparkSession spark, CampaignContext ctx, FileSystem fs, Path dir, String runId,
+                                  List<Shard> todo,
                                   long todoTrials, PrintStream out) {
         if (todo.isEmpty()) {
             return;
@@ -339,7 +367,7 @@ public final class CampaignRunner {
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             jsc.parallelize(todo, todo.size())
-                    .map(shard -> ShardRunner.runAndCommit(ctx, shard, dirUri, conf))
+                    .map(shard -> ShardRunner.runAndCommit(ctx, shard, dirUri, runId, conf))
                     .collect();
         } finally {
             spark.sparkContext().removeSparkListener(progress);

@@ -22,14 +22,14 @@ final class ShardRunner {
      * Runs a shard and commits its rows under campaign directory {@code dirUri} (see
      * {@link ShardStore}); {@code hadoop} are the driver's file-system settings.
      */
-    static ShardStore.Commit runAndCommit(CampaignContext ctx, Shard shard, String dirUri, Map<String, String> hadoop)
-            throws java.io.IOException {
+    static ShardStore.Commit runAndCommit(CampaignContext ctx, Shard shard, String dirUri, String runId,
+                                          Map<String, String> hadoop) throws java.io.IOException {
         long t0 = System.nanoTime();
         GpuPinning.pin();
         List<Row> rows = run(ctx, shard);
         double engineSeconds = (System.nanoTime() - t0) / 1e9;
-        return ShardStore.write(ShardStore.configuration(hadoop), new org.apache.hadoop.fs.Path(dirUri), shard.shardId(),
-                rows, groupCounts(shard, rows), engineSeconds, t0);
+        return ShardStore.write(ShardStore.configuration(hadoop), new org.apache.hadoop.fs.Path(dirUri), runId,
+                shard.shardId(), rows, groupCounts(shard, rows), engineSeconds, t0);
     }
 
     /** Trials and SDCs per group; {@code rows} are the shard's, in trial-id order like its trials. */

@@ -139,6 +139,11 @@ public final class ShardStore {
         });
     }
 
+    /** Where the tasks of run {@code runId} stage their files; the run deletes only this directory. */
+    static Path stagingDir(Path campaignDir, String runId) {
+        return new Path(new Path(campaignDir, STAGING_DIR), runId);
+    }
+
     /** Marker file of shard {@code id}. */
     static Path marker(Path campaignDir, int id) {
         return new Path(new Path(campaignDir, COMMITS_DIR), String.format("shard-%06d.json", id));
@@ -180,12 +185,12 @@ public final class ShardStore {
     /**
      * Writes and commits one shard's rows (in {@link TrialRows#SCHEMA} order). Returns the commit.
      */
-    public static Commit write(Configuration conf, Path campaignDir, int shardId, List<Row> rows,
+    public static Commit write(Configuration conf, Path campaignDir, String runId, int shardId, List<Row> rows,
                                Map<Integer, RoundSchedule.Count> groups, double engineSeconds,
                                long taskStartNanos) throws IOException {
         FileSystem fs = campaignDir.getFileSystem(conf);
         Store store = fs instanceof LocalFileSystem ? new LocalStore() : new HadoopStore(fs, conf, campaignDir);
-        Path staging = new Path(new Path(campaignDir, STAGING_DIR),
+        Path staging = new Path(stagingDir(campaignDir, runId),
                 String.format("shard-%06d-%s", shardId, UUID.randomUUID()));
         Map<List<String>, List<Row>> byPartition = new LinkedHashMap<>();
         int model = TrialRows.SCHEMA.fieldIndex(TrialRows.MODEL_ID);
