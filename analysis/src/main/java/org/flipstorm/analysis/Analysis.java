@@ -65,8 +65,8 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
                 r.layerIndex(), r.sdcRate(), r.sdcInterval().low(), r.sdcInterval().high())));
         for (StudyRatios.Comparison c : study) {
             out.add(String.format(Locale.ROOT, "%s, %s vs baseline: last layer SDC %s, delta loss %s; pooled SDC %s,"
-                    + " delta loss %s", c.architecture(), c.variant(), ratio(c.lastLayer().sdc()),
-                    ratio(c.lastLayer().loss()), ratio(c.pooledSdc()), ratio(c.pooledLoss())));
+                    + " delta loss %s", c.architecture(), c.variant(), StudyComparisonMain.ratio(c.lastLayer().sdc()),
+                    StudyComparisonMain.ratio(c.lastLayer().loss()), StudyComparisonMain.ratio(c.pooledSdc()), StudyComparisonMain.ratio(c.pooledLoss())));
         }
         Set<String> archs = new LinkedHashSet<>();
         improvement.forEach(r -> archs.add(r.architecture()));
@@ -127,11 +127,6 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
                     activationRanges()));
         }
         return t;
-    }
-
-    private static String ratio(StudyRatios.Ratio r) {
-        return r.defined() ? String.format(Locale.ROOT, "%.2fx [%.2f, %.2f]", r.value(), r.low(), r.high())
-                : "undefined";
     }
 
     /** The per-name improvement table (SDC only; the study comparison table has both ratios). */

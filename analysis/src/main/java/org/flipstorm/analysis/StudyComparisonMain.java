@@ -146,7 +146,8 @@ public final class StudyComparisonMain {
         return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", k / (double) n, ci.low(), ci.high());
     }
 
-    private static String ratio(StudyRatios.Ratio r) {
+    /** A ratio as {@code 1.23x [1.01, 1.50]}, or {@code undefined}. */
+    static String ratio(StudyRatios.Ratio r) {
         return r.defined() ? String.format(Locale.ROOT, "%.2fx [%.2f, %.2f]", r.value(), r.low(), r.high())
                 : "undefined";
     }

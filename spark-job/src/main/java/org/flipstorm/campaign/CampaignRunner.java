@@ -231,10 +231,38 @@ public final class CampaignRunner {
         try (CampaignLease lease = CampaignLease.acquire(fs, dir, out)) {
             // Holding the lease proves every other run is gone: what they staged will never be committed.
             fs.delete(new Path(dir, ShardStore.STAGING_DIR), true);
+            boolean ok = false;
             try {
-                return runHoldingLease(spark, prepared, out, fs, dir, t0, lease.runId());
+                Result r = runHoldingLease(spark, prepared, out, fs, dir, t0, lease.runId());
+                ok = true;
+                return r;
             } finally {
+                if (!ok) {
+                    // A failed job returns while its other tasks may still be writing their staging.
+                    awaitNoRunningTasks(spark, 30_000);
+                }
                 removeStaging(fs, dir, lease.runId());
+            }
+        }
+    }
+
+    /** Cancels what still runs and waits (at most {@code millis}) until no executor runs a task. */
+    private static void awaitNoRunningTasks(SparkSession spark, long millis) {
+        spark.sparkContext().cancelAllJobs();
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            int running = 0;
+            for (org.apache.spark.SparkExecutorInfo e : spark.sparkContext().statusTracker().getExecutorInfos()) {
+                running += e.numRunningTasks();
+            }
+            if (running == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
