@@ -20,8 +20,9 @@ import org.apache.hadoop.fs.Path;
  * One writer per campaign: {@code _lease.json} in the campaign directory, created with an
  * exclusive create (atomic on HDFS and on a local disk), naming its holder and refreshed by a
  * heartbeat. A second run finds a fresh lease and is refused with one line naming the holder; a
- * lease whose heartbeat is older than {@link #STALE_MILLIS} belongs to a run that died and is
- * taken over. Released (deleted) when the run ends, however it ends.
+ * lease whose heartbeat is older than {@link #STALE_MILLIS}, or whose holder was a process of this
+ * host that no longer exists (a killed driver rerun on the same machine), belongs to a run that
+ * died and is taken over. Released (deleted) when the run ends, however it ends.
  */
 final class CampaignLease implements AutoCloseable {
     static final String FILE = "_lease.json";
@@ -51,13 +52,23 @@ final class CampaignLease implements AutoCloseable {
 
     /** This process as a lease holder: host, pid and {@code runId}. */
     static String me(String runId) {
-        String host;
+        return host() + " pid " + ManagementFactory.getRuntimeMXBean().getPid() + " run " + runId;
+    }
+
+    private static String host() {
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
-            host = "unknown-host";
+            return "unknown-host";
         }
-        return host + " pid " + ManagementFactory.getRuntimeMXBean().getPid() + " run " + runId;
+    }
+
+    /** True when the lease names a process of this host that is gone. */
+    private static boolean holderGone(JsonNode l) {
+        if (!host().equals(l.path("host").asText()) || !l.has("pid")) {
+            return false;
+        }
+        return ProcessHandle.of(l.path("pid").asLong()).map(p -> !p.isAlive()).orElse(true);
     }
 
     /**
@@ -70,7 +81,7 @@ final class CampaignLease implements AutoCloseable {
         }
         JsonNode l = read(fs, f);
         long age = System.currentTimeMillis() - (l == null ? 0 : l.path("heartbeat_ms").asLong(0));
-        if (l != null && age < STALE_MILLIS) {
+        if (l != null && age < STALE_MILLIS && !holderGone(l)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "campaign %s is being written by %s"
                     + " (heartbeat %.0f s ago); one writer per campaign: wait for it to end, or rerun after %.0f s"
                     + " without a heartbeat if it died", campaignDir, l.path("owner").asText("?"), age / 1000.0,
@@ -125,8 +136,8 @@ final class CampaignLease implements AutoCloseable {
     }
 
     private static byte[] body(String owner, String runId) throws IOException {
-        return JSON.writeValueAsBytes(Map.of("owner", owner, "run_id", runId,
-                "heartbeat_ms", System.currentTimeMillis()));
+        return JSON.writeValueAsBytes(Map.of("owner", owner, "run_id", runId, "host", host(),
+                "pid", ManagementFactory.getRuntimeMXBean().getPid(), "heartbeat_ms", System.currentTimeMillis()));
     }
 
     private static JsonNode read(FileSystem fs, Path f) {

@@ -52,6 +52,21 @@ class LeaseTest {
     }
 
     @Test
+    void aFreshLeaseOfAProcessOfThisHostThatIsGoneIsTakenOver() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path output = dir.resolve("killed");
+        Path campaign = Files.createDirectories(output.resolve("t"));
+        Files.writeString(campaign.resolve(CampaignLease.FILE), "{\"owner\":\"killed driver\",\"host\":\""
+                + java.net.InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + dead.pid()
+                + ",\"heartbeat_ms\":" + System.currentTimeMillis() + "}");
+        Fixtures.Outcome o = Fixtures.campaign(Fixtures.config(dir, model, output, "layers = [conv1]",
+                "trials-per-layer = 5").toString());
+        assertEquals(0, o.status(), o.err());
+        assertTrue(o.out().contains("taking over the stale lease of killed driver"), o.out());
+    }
+
+    @Test
     void aLeaseWithoutHeartbeatIsTakenOver() throws Exception {
         Path output = dir.resolve("stale");
         Path campaign = Files.createDirectories(output.resolve("t"));

@@ -32,6 +32,9 @@ import org.flipstorm.zoo.data.Normalization;
  *     (null: the network takes [0, 1] pixels as they are)
  * @param meanGoldenTop2Diff mean over the test images of (p1 - p2) x 100, the clean margin between
  *     the two highest softmax probabilities (null if not measured)
+ * @param recipe training recipe name ({@code default}, {@code study}; null if not recorded)
+ * @param logitScale exp(s) of a cosine head after training (null for a baseline head)
+ * @param activationProfile per-layer max |activation| over clean images (null if not profiled)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelCard(
@@ -51,7 +54,10 @@ public record ModelCard(
         String dl4jVersion,
         TextGuidance textGuidance,
         Normalization inputNormalization,
-        Double meanGoldenTop2Diff) {
+        Double meanGoldenTop2Diff,
+        String recipe,
+        Double logitScale,
+        ActivationProfile activationProfile) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -61,7 +67,40 @@ public record ModelCard(
                      int testImages, Training training, List<LayerInfo> layers, String flipstormVersion,
                      String dl4jVersion) {
         this(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, weightsSha256,
-                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, null, null, null);
+                testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, null, null, null, null,
+                null, null);
+    }
+
+    /**
+     * The largest |activation| of every layer over clean images: the study's attenuation figure.
+     *
+     * @param split split profiled
+     * @param images images profiled
+     * @param layers one entry per layer, in layer order
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ActivationProfile(String split, int images, List<LayerMax> layers) {
+        /** Copies the list. */
+        public ActivationProfile {
+            layers = List.copyOf(layers);
+        }
+    }
+
+    /**
+     * One layer's largest |activation|.
+     *
+     * @param name layer name
+     * @param maxAbs largest |activation|
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LayerMax(String name, double maxAbs) {}
+
+    /** The same card with measurements replaced: accuracy, margin, scale, profile and recipe. */
+    public ModelCard withMeasurements(double accuracy, int images, Double top2Diff, Double scale,
+                                      ActivationProfile profile, String recipeName) {
+        return new ModelCard(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount,
+                weightsSha256, accuracy, images, training, layers, flipstormVersion, dl4jVersion, textGuidance,
+                inputNormalization, top2Diff, recipeName, scale, profile);
     }
 
     /**
@@ -138,6 +177,6 @@ public record ModelCard(
     public ModelCard withWeightsSha256(String sha) {
         return new ModelCard(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, sha,
                 testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, textGuidance,
-                inputNormalization, meanGoldenTop2Diff);
+                inputNormalization, meanGoldenTop2Diff, recipe, logitScale, activationProfile);
     }
 }
