@@ -35,9 +35,7 @@ public class CosineHeadLayer extends BaseLayer<CosineHead> {
         INDArray w = getParam(TextGuidedHeadParams.WEIGHTS);
         INDArray eps = epsilon.castTo(dataType);
         INDArray dUnit = eps.mmul(w);
-        // Through u = x / ||x||: dL/dx = (dL/du - u (u . dL/du)) / ||x||.
-        INDArray along = dUnit.mul(unit).sum(true, 1);
-        INDArray dx = dUnit.sub(unit.mulColumnVector(along)).divColumnVector(norm);
+        INDArray dx = UnitRows.inputGradient(dUnit, unit, norm);
         gradientViews.get(TextGuidedHeadParams.WEIGHTS).assign(eps.transpose().mmul(unit));
         Gradient g = new DefaultGradient(gradientsFlattened);
         g.gradientForVariable().put(TextGuidedHeadParams.WEIGHTS, gradientViews.get(TextGuidedHeadParams.WEIGHTS));

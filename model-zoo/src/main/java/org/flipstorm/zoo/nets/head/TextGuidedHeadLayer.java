@@ -46,9 +46,7 @@ public class TextGuidedHeadLayer extends BaseLayer<TextGuidedHead> {
         double dScale = epsilon.castTo(dataType).mul(cosine).sumNumber().doubleValue() * scale;
         INDArray dW = dCosine.transpose().mmul(unit);
         INDArray dUnit = dCosine.mmul(w);
-        // Through u = x / ||x||: dL/dx = (dL/du - u (u . dL/du)) / ||x||.
-        INDArray along = dUnit.mul(unit).sum(true, 1);
-        INDArray dx = dUnit.sub(unit.mulColumnVector(along)).divColumnVector(norm);
+        INDArray dx = UnitRows.inputGradient(dUnit, unit, norm);
 
         gradientViews.get(TextGuidedHeadParams.WEIGHTS).assign(dW);
         gradientViews.get(TextGuidedHeadParams.LOG_SCALE).assign(dScale);

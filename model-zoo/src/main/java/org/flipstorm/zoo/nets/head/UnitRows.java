@@ -39,6 +39,18 @@ public final class UnitRows {
         return norm;
     }
 
+    /**
+     * The gradient through u = x / ||x||: dL/dx = (dL/du - u (u . dL/du)) / ||x||, row by row.
+     *
+     * @param dUnit dL/du
+     * @param unit u
+     * @param norm ||x|| as a column ({@link #norms})
+     */
+    public static INDArray inputGradient(INDArray dUnit, INDArray unit, INDArray norm) {
+        INDArray along = dUnit.mul(unit).sum(true, 1);
+        return dUnit.sub(unit.mulColumnVector(along)).divColumnVector(norm);
+    }
+
     /** {@code x} with each row divided by its norm. */
     public static INDArray unit(INDArray x) {
         return x.divColumnVector(norms(x));
