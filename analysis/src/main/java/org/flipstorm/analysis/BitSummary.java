@@ -1,11 +1,11 @@
 package org.flipstorm.analysis;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.flipstorm.common.stats.Intervals;
 
 /** SDC rate by number format and bit position, per model, with Wilson intervals. */
 public final class BitSummary {

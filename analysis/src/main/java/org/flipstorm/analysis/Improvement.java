@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.flipstorm.common.stats.Intervals;
 
 /**
  * Reliability improvement of text guidance, as the study defines it: per layer, the baseline's SDC

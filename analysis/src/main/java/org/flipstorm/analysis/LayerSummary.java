@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.flipstorm.common.stats.Intervals;
 
 /** Per-layer vulnerability of a campaign: trials, SDC rate with a Wilson interval, non-finite rate, delta loss. */
 public final class LayerSummary {
@@ -76,7 +77,6 @@ public final class LayerSummary {
         Path trials = dir.resolve("trials");
         return Files.isDirectory(trials) ? trials : dir;
     }
-
 
     /** Per model, the layer with the highest SDC rate (ties: the earlier layer). */
     public static java.util.Map<String, Row> mostCritical(List<Row> rows) {

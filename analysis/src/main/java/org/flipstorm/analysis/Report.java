@@ -3,9 +3,9 @@ package org.flipstorm.analysis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.List;
+import org.flipstorm.common.io.AtomicFiles;
 
 /**
  * One self-contained HTML page: the headline lines, every table and every chart. PNGs are embedded
@@ -55,14 +55,7 @@ public final class Report {
             h.append("</table>\n");
         }
         h.append("</body></html>\n");
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), ".report", ".html.tmp");
-        try {
-            Files.writeString(tmp, h);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(abs, h.toString());
     }
 
     private static String relative(Path report, Path target) {

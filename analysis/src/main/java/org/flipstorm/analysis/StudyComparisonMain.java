@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.flipstorm.common.stats.Intervals;
 
 /**
  * {@code improvement DIR [--confidence 0.99] [--resamples 2000] [--seed 1] [--rates wilson|wald]

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.flipstorm.common.stats.Intervals;
 
 /**
  * The study's comparison, both of its candidate metrics: for each model variant against the

@@ -3,9 +3,9 @@ package org.flipstorm.analysis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.flipstorm.common.io.AtomicFiles;
 
 /**
  * A result table as text cells, written as CSV and rendered into the HTML report.
@@ -35,16 +35,7 @@ public record Table(String name, String title, List<String> columns, List<List<S
         for (List<String> r : rows) {
             lines.add(String.join(",", r.stream().map(Table::csvCell).toList()));
         }
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + name, ".csv.tmp");
-        try {
-            Files.write(tmp, lines);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return abs;
+        return AtomicFiles.write(file, tmp -> Files.write(tmp, lines));
     }
 
     /** Quotes a cell that holds a comma, a quote or a line break. */

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.flipstorm.common.io.AtomicFiles;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.store.ModelStore;
 
@@ -55,12 +56,10 @@ final class ModelFiles {
             }
             return;
         }
-        Path tmp = Files.createTempFile(target.getParent(), ".fetch", ".tmp");
-        try (var in = fs.open(from)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, tmp -> {
+            try (var in = fs.open(from)) {
+                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            }
+        });
     }
 }

@@ -3,6 +3,7 @@ package org.flipstorm.campaign;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.flipstorm.common.stats.Intervals;
 
 /**
  * The rounds of a campaign with adaptive stop.
@@ -76,13 +77,7 @@ public final class RoundSchedule {
      * {@code confidence} (Wilson 1927); 0.5 with no trials.
      */
     public static double wilsonHalfWidth(long sdc, long trials, double confidence) {
-        if (trials == 0) {
-            return 0.5;
-        }
-        double z = Sampling.zScore(confidence);
-        double n = trials;
-        double p = sdc / n;
-        return z / (1 + z * z / n) * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+        return Intervals.wilsonHalfWidth(sdc, trials, confidence);
     }
 
     /** True when a group with count {@code c} needs no more trials: its plan is done or its interval is narrow. */

@@ -2,6 +2,7 @@ package org.flipstorm.campaign;
 
 import java.io.Serializable;
 import java.util.Locale;
+import org.flipstorm.common.stats.Intervals;
 
 /**
  * How many trials each group of a campaign gets.
@@ -147,14 +148,9 @@ public record Sampling(String target, double margin, double confidence, String g
         if (population < 1) {
             return 0;
         }
-        double t = zScore(confidence);
+        double t = Intervals.zScore(confidence);
         double p = 0.5;
         double n = population / (1 + e * e * (population - 1) / (t * t * p * (1 - p)));
         return Math.min(population, (long) Math.ceil(n - 1e-9));
-    }
-
-    /** The two-sided standard normal quantile of {@code confidence}, e.g. 1.96 for 0.95. */
-    static double zScore(double confidence) {
-        return org.apache.commons.math3.special.Erf.erfInv(confidence) * Math.sqrt(2);
     }
 }

@@ -34,6 +34,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.flipstorm.common.io.AtomicFiles;
 
 /**
  * Exactly-once storage of a campaign's trials, one shard at a time, on any Hadoop file system.
@@ -308,8 +309,7 @@ public final class ShardStore {
         public void moveReplacing(Path from, Path to) throws IOException {
             java.nio.file.Path target = local(to);
             java.nio.file.Files.createDirectories(target.getParent());
-            java.nio.file.Files.move(local(from), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.moveAtomically(local(from), target);
         }
 
         @Override

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.flipstorm.common.io.AtomicFiles;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.data.Normalization;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -90,14 +89,7 @@ public record RangeProfile(String modelId, String weightsSha256, String dataset,
 
     /** Writes the profile atomically. */
     public void write(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, ".ranges", ".json.tmp");
-        try {
-            Files.writeString(tmp, JSON.writeValueAsString(this) + "\n");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, JSON.writeValueAsString(this) + "\n");
     }
 
     /** Reads a profile written by {@link #write}. */

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.flipstorm.common.io.AtomicFiles;
 
 /**
  * Reads and writes the idx format of MNIST and Fashion-MNIST (plain or gzip, detected from the
@@ -73,20 +74,19 @@ public final class IdxFiles {
         if (total != data.length) {
             throw new IllegalArgumentException("dims hold " + total + " values but data has " + data.length);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp));
-        if (file.getFileName().toString().endsWith(".gz")) {
-            raw = new GZIPOutputStream(raw);
-        }
-        try (DataOutputStream out = new DataOutputStream(raw)) {
-            out.writeInt((UBYTE << 8) | dims.length);
-            for (int d : dims) {
-                out.writeInt(d);
+        AtomicFiles.write(file, tmp -> {
+            OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp));
+            if (file.getFileName().toString().endsWith(".gz")) {
+                raw = new GZIPOutputStream(raw);
             }
-            out.write(data);
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try (DataOutputStream out = new DataOutputStream(raw)) {
+                out.writeInt((UBYTE << 8) | dims.length);
+                for (int d : dims) {
+                    out.writeInt(d);
+                }
+                out.write(data);
+            }
+        });
     }
 
     private static InputStream open(Path file) throws IOException {

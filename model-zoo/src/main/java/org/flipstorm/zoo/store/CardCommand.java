@@ -1,11 +1,10 @@
 package org.flipstorm.zoo.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Set;
+import org.flipstorm.common.io.AtomicFiles;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.cli.Args;
 import org.flipstorm.zoo.data.Datasets;
@@ -56,13 +55,7 @@ public final class CardCommand {
                 CardMeasurements.profile(m.network(), train, old.inputNormalization(), images),
                 args.get("recipe").orElse(old.recipe()));
         Path file = ModelStore.cardPath(zip);
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".card", ".json.tmp");
-        try {
-            card.write(tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, card::write);
         System.out.printf(Locale.ROOT, "%s: test accuracy %.4f on %d images, mean top2diff %.2f, logit scale %s,"
                 + " max |activation| of %d layers over %d %s images; card rewritten%n", old.modelId(), r.accuracy(),
                 test.size(), r.meanTop2Diff(), card.logitScale() == null ? "-" : String.format(Locale.ROOT, "%.3f",

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.flipstorm.common.io.AtomicFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -57,32 +57,10 @@ public final class ModelStore {
     public static ModelCard save(Model net, ModelCard card, Path modelZip) throws IOException {
         Path dir = modelZip.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".model", ".zip.tmp");
-        try {
-            ModelSerializer.writeModel(net, tmp.toFile(), false);
-            readableByAll(tmp);
-            Files.move(tmp, modelZip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(modelZip, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
         ModelCard written = card.withWeightsSha256(weightsSha256(net));
-        Path cardTmp = Files.createTempFile(dir, ".card", ".json.tmp");
-        try {
-            written.write(cardTmp);
-            readableByAll(cardTmp);
-            Files.move(cardTmp, cardPath(modelZip), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(cardTmp);
-        }
+        AtomicFiles.write(cardPath(modelZip), written::write);
         return written;
-    }
-
-    /** Temp files are created owner-only; a model is read by other users (Spark executors, notebooks). */
-    private static void readableByAll(Path file) throws IOException {
-        if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        }
     }
 
     /**

@@ -5,8 +5,8 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.flipstorm.common.io.AtomicFiles;
 
 /**
  * Class embeddings from descriptions: each description is embedded by all-MiniLM-L6-v2 (384
@@ -64,9 +64,7 @@ public final class TextEmbeddings {
                 bb.putFloat(v);
             }
         }
-        Path tmp = Files.createTempFile(cacheDir, ".emb", ".tmp");
-        Files.write(tmp, bb.array());
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, tmp -> Files.write(tmp, bb.array()));
         return rows;
     }
 

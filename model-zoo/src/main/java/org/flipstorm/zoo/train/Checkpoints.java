@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
+import org.flipstorm.common.io.AtomicFiles;
 
 /**
  * The per-epoch checkpoints of one training run, in a directory of their own: {@code epoch-NNN.zip}
@@ -104,21 +104,8 @@ public final class Checkpoints {
     public void save(Model net, State state) throws IOException {
         Files.createDirectories(dir);
         Path zip = dir.resolve(String.format("epoch-%03d.zip", state.epochsDone()));
-        Path tmp = Files.createTempFile(dir, ".epoch", ".zip.tmp");
-        try {
-            ModelSerializer.writeModel(net, tmp.toFile(), true);
-            Files.move(tmp, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        Path stateTmp = Files.createTempFile(dir, ".state", ".json.tmp");
-        try {
-            JSON.writeValue(stateTmp.toFile(), state);
-            Files.move(stateTmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(stateTmp);
-        }
+        AtomicFiles.write(zip, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
+        AtomicFiles.write(dir.resolve("state.json"), tmp -> JSON.writeValue(tmp.toFile(), state));
         for (int old = state.epochsDone() - KEEP; old >= 1; old--) {
             if (!Files.deleteIfExists(dir.resolve(String.format("epoch-%03d.zip", old)))) {
                 break;

@@ -1,4 +1,4 @@
-package org.flipstorm.analysis;
+package org.flipstorm.common.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,5 +39,14 @@ class IntervalsTest {
         assertThrows(IllegalArgumentException.class, () -> Intervals.wilson(5, 0, 0.95));
         assertThrows(IllegalArgumentException.class, () -> Intervals.wilson(6, 5, 0.95));
         assertThrows(IllegalArgumentException.class, () -> Intervals.zScore(1.0));
+    }
+
+    @Test
+    void halfWidthIsTheUnclippedOne() {
+        Intervals.Interval a = Intervals.wilson(10, 100, 0.95);
+        assertEquals(a.halfWidth(), Intervals.wilsonHalfWidth(10, 100, 0.95), 1e-12);
+        // at 0 successes the centre equals the half-width, so the upper bound is twice it
+        assertEquals(0.071348 / 2, Intervals.wilsonHalfWidth(0, 50, 0.95), 1e-5);
+        assertEquals(0.5, Intervals.wilsonHalfWidth(0, 0, 0.95), 0);
     }
 }

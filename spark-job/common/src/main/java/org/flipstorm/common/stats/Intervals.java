@@ -1,7 +1,11 @@
-package org.flipstorm.analysis;
+package org.flipstorm.common.stats;
 
-/** Confidence intervals for rates. */
+import org.apache.commons.math3.distribution.NormalDistribution;
+
+/** Confidence intervals for rates, shared by the adaptive sampler and the analysis. */
 public final class Intervals {
+    private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
+
     private Intervals() {}
 
     /**
@@ -10,7 +14,12 @@ public final class Intervals {
      * @param low lower bound
      * @param high upper bound
      */
-    public record Interval(double low, double high) {}
+    public record Interval(double low, double high) {
+        /** Half the width. */
+        public double halfWidth() {
+            return (high - low) / 2;
+        }
+    }
 
     /**
      * Wilson score interval for {@code successes} out of {@code n} at two-sided confidence
@@ -28,8 +37,21 @@ public final class Intervals {
         double p = successes / (double) n;
         double z2n = z * z / n;
         double centre = (p + z2n / 2) / (1 + z2n);
-        double half = z * Math.sqrt(p * (1 - p) / n + z2n / (4.0 * n)) / (1 + z2n);
+        double half = wilsonHalfWidth(successes, n, confidence);
         return new Interval(Math.max(0, centre - half), Math.min(1, centre + half));
+    }
+
+    /**
+     * Half-width of the Wilson score interval before it is clipped to [0, 1] (Wilson 1927): what
+     * the adaptive sampler compares with its margin; 0.5 with no trials.
+     */
+    public static double wilsonHalfWidth(long successes, long n, double confidence) {
+        if (n == 0) {
+            return 0.5;
+        }
+        double z = zScore(confidence);
+        double p = successes / (double) n;
+        return z / (1 + z * z / n) * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n));
     }
 
     /** The standard normal quantile z with P(|Z| <= z) = {@code confidence}. */
@@ -37,32 +59,11 @@ public final class Intervals {
         if (!(confidence > 0 && confidence < 1)) {
             throw new IllegalArgumentException("confidence " + confidence + " must be strictly between 0 and 1");
         }
-        double target = 1 - (1 - confidence) / 2;
-        double lo = 0;
-        double hi = 40;
-        for (int i = 0; i < 200 && hi - lo > 1e-12; i++) {
-            double mid = (lo + hi) / 2;
-            if (normalCdf(mid) < target) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return (lo + hi) / 2;
+        return STANDARD_NORMAL.inverseCumulativeProbability(1 - (1 - confidence) / 2);
     }
 
-    /** Standard normal CDF, absolute error below 1e-7. */
-    static double normalCdf(double x) {
-        return 1 - 0.5 * erfc(x / Math.sqrt(2));
-    }
-
-    /** Complementary error function (Chebyshev fit, fractional error below 1.2e-7; Numerical Recipes 6.2). */
-    private static double erfc(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
+    /** Standard normal CDF. */
+    public static double normalCdf(double x) {
+        return STANDARD_NORMAL.cumulativeProbability(x);
     }
 }
