@@ -13,12 +13,13 @@ data="target/bench-trials-$rows"
 (mvn -q -B -DskipTests test-compile -pl analysis -am) || { echo "build failed" >&2; exit 1; }
 cp="analysis/target/test-classes:analysis/target/classes:$(cat analysis/target/test-classpath.txt)"
 if [[ ! -d "$data/trials" ]]; then
-  java -cp "$cp" org.flipstorm.analysis.bench.SyntheticTrials "$rows" "$data"
+  # shellcheck disable=SC2046
+  java $(flipstorm_jvm_options) -cp "$cp" org.flipstorm.analysis.bench.SyntheticTrials "$rows" "$data"
 fi
 size="$(du -sh "$data/trials" | cut -f1)"
 timing="$(mktemp)"
 trap 'rm -f "$timing"' EXIT
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086
 /usr/bin/time -v java $(flipstorm_jvm_options) ${FLIPSTORM_ANALYSIS_JVM:--Xmx1g} -cp "$cp" \
   org.flipstorm.analysis.SummaryMain "$data" --csv "$data/out/layer_summary.csv" 2> "$timing" | tail -n 3
 wall="$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$timing")"

@@ -15,5 +15,5 @@ mkdir -p "$(dirname "$out")"
   echo "build failed: run 'mvn -B -DskipTests -pl spark-job -am test-compile' to see why" >&2; exit 1; }
 cp="$FLIPSTORM_HOME/spark-job/target/test-classes:$FLIPSTORM_HOME/spark-job/target/classes"
 cp="$cp:$(cat spark-job/target/test-classpath.txt)"
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046,SC2086
 java $(flipstorm_jvm_options) ${FLIPSTORM_BENCH_OPTS:-} -cp "$cp" org.flipstorm.bench.EngineReport "$FLIPSTORM_HOME/conf/jvm.options" "$out" "$@"

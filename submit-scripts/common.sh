@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the submit scripts: repository root, JVM options, class paths. Source it; do not run it.
 FLIPSTORM_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export FLIPSTORM_HOME
@@ -9,10 +10,34 @@ flipstorm_jvm_options() {
 
 # Builds the modules (no tests, no job jar) so target/classes and the class path files are current.
 flipstorm_build() {
-  (cd "$FLIPSTORM_HOME" && mvn -q -B -DskipTests -Dflipstorm.shade.skip=true package) || {
-    echo "build failed: run 'mvn -B -DskipTests package' in $FLIPSTORM_HOME to see why" >&2
-    return 1
-  }
+  local log
+  log="$(mktemp)"
+  if (cd "$FLIPSTORM_HOME" && mvn -q -B -Dstyle.color=never -DskipTests -Dflipstorm.shade.skip=true package) >"$log" 2>&1; then
+    rm -f "$log"
+    return 0
+  fi
+  tail -n 30 "$log" >&2
+  echo "build failed (the last lines are above; all of them: $log)" >&2
+  return 1
+}
+
+# Builds only when a pom, source or resource of a module is newer than the last build (or nothing
+# was built yet), and says so on stderr.
+flipstorm_build_if_stale() {
+  local stamp="$FLIPSTORM_HOME/target/.flipstorm-built" changed=""
+  if [[ -f "$stamp" && -s "$FLIPSTORM_HOME/spark-job/target/classpath.txt" \
+        && -s "$FLIPSTORM_HOME/analysis/target/classpath.txt" && -s "$FLIPSTORM_HOME/model-zoo/target/classpath.txt" ]]; then
+    changed="$(find "$FLIPSTORM_HOME/pom.xml" "$FLIPSTORM_HOME/model-zoo" "$FLIPSTORM_HOME/spark-job" \
+      "$FLIPSTORM_HOME/analysis" -name target -prune -o -type f -newer "$stamp" \
+      \( -name pom.xml -o -path '*/src/main/*' \) -print -quit)"
+    [[ -z "$changed" ]] && return 0
+    echo "flipstorm: ${changed#"$FLIPSTORM_HOME"/} is newer than the last build; building (about 30 s)" >&2
+  else
+    echo "flipstorm: first build of this checkout (mvn package, without tests); this takes a minute or two" >&2
+  fi
+  mkdir -p "$FLIPSTORM_HOME/target"
+  touch "$stamp.new"
+  flipstorm_build && mv "$stamp.new" "$stamp"
 }
 
 # Class path of one module: its classes, its runtime dependencies, and what a cluster would

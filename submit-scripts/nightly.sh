@@ -2,13 +2,24 @@
 # The nightly campaign: runs CONFIG as campaign "<name>-YYYY-MM-DD" (so a rerun the same day
 # resumes it instead of starting over), summarises it, and compares it with the previous night's
 # campaign; exits 3 when a layer's SDC rate regressed beyond both intervals.
-#   submit-scripts/nightly.sh [CONFIG]           (default conf/nightly.conf)
+#   bin/flipstorm nightly [CONFIG]           (default conf/nightly.conf)
 # Runs on local Spark; set FLIPSTORM_SUBMIT="submit-scripts/submit-standalone.sh spark://HOST:7077"
 # to send it to a cluster instead. Schedules: conf/nightly.cron, conf/flipstorm-nightly.{service,timer}.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$FLIPSTORM_HOME"
+case "${1:-}" in
+  -h|--help)
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+  -*)
+    echo "nightly: unknown option '$1'; usage: flipstorm nightly [CONFIG] (default conf/nightly.conf)" >&2
+    exit 2
+    ;;
+esac
 config="${1:-conf/nightly.conf}"
+[[ -f "$config" ]] || { echo "nightly: config $config does not exist; expected a HOCON file such as conf/nightly.conf" >&2; exit 2; }
 day="$(date -u +%F)"
 base="$(sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*\([A-Za-z0-9._-]*\).*/\1/p' "$config" | sed -n 1p)"
 output="$(sed -n 's/^[[:space:]]*output[[:space:]]*=[[:space:]]*\([^#[:space:]]*\).*/\1/p' "$config" | sed -n 1p)"
@@ -19,13 +30,14 @@ if [[ -n "${FLIPSTORM_SUBMIT:-}" ]]; then
   # shellcheck disable=SC2086
   $FLIPSTORM_SUBMIT "$config" --set "campaign.name=$name"
 else
-  submit-scripts/run-local.sh "$config" --set "campaign.name=$name"
+  bin/flipstorm demo "$config" --set "campaign.name=$name"
 fi
-previous="$(ls -d "$output/$base"-????-??-?? 2>/dev/null | grep -v "/$name\$" | sort | tail -n 1 || true)"
+previous=""
+for night in "$output/$base"-????-??-??; do # glob order is sorted, so the last match is the latest
+  [[ -d "$night" && "$night" < "$output/$name" ]] && previous="$night"
+done
 if [[ -z "$previous" ]]; then
   echo "nightly: no earlier night to compare with"
   exit 0
 fi
-# shellcheck disable=SC2046
-java $(flipstorm_jvm_options) -cp "$(flipstorm_classpath analysis)" org.flipstorm.analysis.CompareMain \
-  "$previous" "$output/$name"
+bin/flipstorm compare "$previous" "$output/$name"

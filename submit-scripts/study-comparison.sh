@@ -15,14 +15,8 @@ if [[ $# -lt 5 ]]; then
 fi
 out="$1" dataset="$2" data="$3" count="$4"
 shift 4
-flipstorm_build
-run() {
-  # shellcheck disable=SC2046
-  java $(flipstorm_jvm_options) -Xmx4g -cp "$(flipstorm_classpath spark-job)" \
-    -Dlog4j2.configurationFile="$FLIPSTORM_HOME/conf/log4j2.properties" "$@"
-}
 for model in "$@"; do
-  [[ -f "${model%.zip}.ranges.json" ]] || run org.flipstorm.campaign.ProfileMain --model "$model" --data "$data"
+  [[ -f "${model%.zip}.ranges.json" ]] || bin/flipstorm profile --model "$model" --data "$data"
 done
 for preset in fp32 goldeneye int8; do
   for model in "$@"; do
@@ -32,13 +26,11 @@ for preset in fp32 goldeneye int8; do
     common=(--set "campaign.model=$model" --set "campaign.images.dataset=$dataset"
       --set "campaign.images.path=$data" --set "campaign.images.count=$count"
       --set "campaign.output=$out/$preset" --set campaign.images-per-shard=100)
-    run org.flipstorm.campaign.CampaignMain "conf/study-$preset.conf" "${common[@]}" \
+    bin/flipstorm campaign "conf/study-$preset.conf" "${common[@]}" \
       --set "campaign.name=$name" --set campaign.trials-per-layer=2000 | grep -E '^(campaign|done)'
-    run org.flipstorm.campaign.CampaignMain "conf/study-$preset.conf" "${common[@]}" \
+    bin/flipstorm campaign "conf/study-$preset.conf" "${common[@]}" \
       --set "campaign.name=$name-last" --set campaign.seed=43 --set "campaign.layers=[$last]" \
       --set campaign.trials-per-layer=6000 | grep -E '^(campaign|done)'
   done
-  # shellcheck disable=SC2046
-  java $(flipstorm_jvm_options) -cp "$(flipstorm_classpath analysis)" org.flipstorm.analysis.ImprovementMain \
-    "$out/$preset" --csv "$out/$preset/improvement.csv" | tee "$out/$preset/improvement.txt"
+  bin/flipstorm improvement "$out/$preset" --csv "$out/$preset/improvement.csv" | tee "$out/$preset/improvement.txt"
 done

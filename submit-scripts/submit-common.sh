@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the cluster submit scripts: the cluster jar, spark-submit, the executor settings that
 # every FlipStorm executor needs. Source it; do not run it.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -13,15 +14,16 @@ flipstorm_spark_submit() {
 
 # The job jar with everything but Spark, rebuilt when the compiled code is newer than it.
 flipstorm_cluster_jar() {
-  local jar
-  jar="$(ls "$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar 2>/dev/null | sed -n 1p)"
-  if [[ -z "$jar" || -n "$(find "$FLIPSTORM_HOME"/spark-job/target/classes "$FLIPSTORM_HOME"/model-zoo/target/classes \
-        -newer "$jar" -type f 2>/dev/null | sed -n 1p)" ]]; then
+  local jars
+  shopt -s nullglob
+  jars=("$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar)
+  if [[ ${#jars[@]} -eq 0 || -n "$(find "$FLIPSTORM_HOME"/spark-job "$FLIPSTORM_HOME"/model-zoo "$FLIPSTORM_HOME"/pom.xml \
+        -newer "${jars[0]}" -type f \( -path '*/src/main/*' -o -name pom.xml \) -print -quit 2>/dev/null)" ]]; then
     echo "building the job jar (mvn -DskipTests package)" >&2
-    (cd "$FLIPSTORM_HOME" && mvn -q -B -DskipTests package) >&2 || return 1
-    jar="$(ls "$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar | sed -n 1p)"
+    (cd "$FLIPSTORM_HOME" && mvn -q -B -Dstyle.color=never -DskipTests package) >&2 || return 1
+    jars=("$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar)
   fi
-  echo "$jar"
+  echo "${jars[0]}"
 }
 
 # --conf arguments every FlipStorm submit passes: the JVM options of conf/jvm.options on driver

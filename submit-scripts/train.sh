@@ -1,15 +1,8 @@
 #!/usr/bin/env bash
-# Trains a zoo model: submit-scripts/train.sh --arch resnet20 --dataset cifar10 --data DIR --out FILE [...]
-# (all options: see TrainCommand). The classes are copied first, so rebuilding the checkout while a
-# long run goes on cannot change the code under it. Checkpoints go beside --out; add --resume to
-# continue a run that was stopped.
+# Trains a zoo model (bin/flipstorm train; every option: bin/flipstorm train --help), e.g.
+#   submit-scripts/train.sh --arch resnet20 --dataset cifar10 --data DIR --out FILE [...]
+# It runs on a copy of the classes, so rebuilding the checkout while a long run goes on cannot
+# change the code under it. Checkpoints go beside --out; add --resume to continue a run that was
+# stopped. JVM heap: FLIPSTORM_JAVA_OPTS (default -Xmx4g).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-flipstorm_build
-snapshot="$(mktemp -d "${TMPDIR:-/tmp}/flipstorm-train.XXXXXX")"
-trap 'rm -rf "$snapshot"' EXIT
-cp -r "$FLIPSTORM_HOME/model-zoo/target/classes" "$snapshot/classes"
-# shellcheck disable=SC2046
-java $(flipstorm_jvm_options) ${FLIPSTORM_TRAIN_JVM:--Xmx4g} \
-  -cp "$snapshot/classes:$(cat "$FLIPSTORM_HOME/model-zoo/target/classpath.txt")" \
-  org.flipstorm.zoo.train.TrainCommand "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/../bin/flipstorm" train "$@"

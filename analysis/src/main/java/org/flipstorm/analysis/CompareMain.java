@@ -9,6 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import org.flipstorm.common.cli.Cli;
+import org.flipstorm.common.cli.HelpOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code compare A B [--confidence 0.99] [--out DIR] [--engine duckdb|spark]}: the nightly
@@ -21,11 +28,45 @@ import java.util.Set;
  * campaigns share no group, or their models or fault settings (format, fault model, target,
  * detector) differ. A nightly check that compared nothing must not pass.
  */
-public final class CompareMain {
+@Command(name = "compare", sortOptions = false, description = "The nightly regression check: compares the SDC"
+        + " rate of every (model, layer) group in two campaigns; a group moved when each rate lies outside the"
+        + " other's Wilson interval, and regressed when it moved up. Writes compare.csv and compare.html.",
+        exitCodeListHeading = "Exit status:%n", exitCodeList = {"0:no group regressed", "3:a group regressed",
+            "2:bad input, or campaigns that cannot be compared (without --force)", "1:an I/O failure"})
+public final class CompareMain implements Callable<Integer> {
     /** Exit status when at least one group regressed. */
     public static final int REGRESSION = 3;
 
-    private CompareMain() {}
+    @Mixin
+    HelpOption help;
+    @Parameters(index = "0", paramLabel = "CAMPAIGN_A", description = "The earlier campaign (or trials) directory.")
+    Path a;
+    @Parameters(index = "1", paramLabel = "CAMPAIGN_B", description = "The later one.")
+    Path b;
+    @Option(names = "--confidence", paramLabel = "C", defaultValue = "0.99",
+            description = "Confidence of the Wilson intervals (default: ${DEFAULT-VALUE}).")
+    double confidence;
+    @Option(names = "--out", paramLabel = "DIR", description = "Where compare.csv and compare.html go (default:"
+            + " CAMPAIGN_B).")
+    Path outDir;
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "duckdb",
+            description = "duckdb or spark (default: ${DEFAULT-VALUE}).")
+    DirOptions.Engine engineKind;
+    @Option(names = "--force", description = "Compare even campaigns of different models or fault settings, or"
+            + " with no shared group.")
+    boolean force;
+    @Option(names = "--allow-partial", description = "Read campaigns that are not complete; output labelled PARTIAL.")
+    boolean allowPartial;
+    private final PrintStream out;
+
+    /** The command on standard output. */
+    public CompareMain() {
+        this(System.out);
+    }
+
+    private CompareMain(PrintStream out) {
+        this.out = out;
+    }
 
     /**
      * One group's comparison.
@@ -40,106 +81,68 @@ public final class CompareMain {
 
     /** Entry point. */
     public static void main(String[] argv) {
-        int status = run(argv, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Cli.main(new CompareMain(), argv);
     }
 
     /** Runs the command and returns its exit status. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        String usage = "usage: compare CAMPAIGN_A CAMPAIGN_B [--confidence 0.99] [--out DIR] [--engine duckdb|spark]"
-                + " [--force] [--allow-partial]";
-        try {
-            List<String> dirs = new ArrayList<>();
-            double confidence = 0.99;
-            Path outDir = null;
-            String engineId = "duckdb";
-            boolean force = false;
-            boolean allowPartial = false;
-            for (int i = 0; i < argv.length; i++) {
-                switch (argv[i]) {
-                    case "--confidence" -> confidence = Double.parseDouble(need(argv, ++i, usage));
-                    case "--out" -> outDir = Path.of(need(argv, ++i, usage));
-                    case "--engine" -> engineId = need(argv, ++i, usage);
-                    case "--force" -> force = true;
-                    case "--allow-partial" -> allowPartial = true;
-                    default -> {
-                        if (argv[i].startsWith("--")) {
-                            throw new IllegalArgumentException("unknown option " + argv[i] + "; " + usage);
-                        }
-                        dirs.add(argv[i]);
-                    }
-                }
+        return Cli.execute(new CompareMain(out), argv, out, err);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        List<Diff> diffs;
+        List<String> labels = new ArrayList<>();
+        for (Path d : List.of(a, b)) {
+            String l = CommittedData.select(LayerSummary.trialsDir(d), allowPartial).partialLabel();
+            if (!l.isEmpty()) {
+                labels.add(d + ": " + l);
             }
-            if (dirs.size() != 2) {
-                throw new IllegalArgumentException("expected two campaign directories, got " + dirs.size() + "; "
-                        + usage);
-            }
-            Path a = Path.of(dirs.get(0));
-            Path b = Path.of(dirs.get(1));
-            List<Diff> diffs;
-            List<String> labels = new ArrayList<>();
-            for (Path d : List.of(a, b)) {
-                String l = CommittedData.select(LayerSummary.trialsDir(d), allowPartial).partialLabel();
-                if (!l.isEmpty()) {
-                    labels.add(d + ": " + l);
-                }
-            }
-            String partial = String.join("; ", labels);
-            if (!partial.isEmpty()) {
-                out.println(partial);
-            }
-            try (QueryEngine engine = QueryEngine.byId(engineId)) {
-                engine.allowPartial(allowPartial);
-                Path ta = LayerSummary.trialsDir(a);
-                Path tb = LayerSummary.trialsDir(b);
-                LayerSummary.requireDirectory(ta);
-                LayerSummary.requireDirectory(tb);
-                diffs = compare(LayerSummary.compute(engine, ta, confidence),
-                        LayerSummary.compute(engine, tb, confidence));
-                if (!force) {
-                    Set<String> sa = settings(engine, ta);
-                    Set<String> sb = settings(engine, tb);
-                    if (!sa.equals(sb)) {
-                        throw new IllegalArgumentException("A and B differ in models or fault settings (A " + sa + ", B "
-                                + sb + "), so their SDC rates are not comparable; pass --force to compare anyway");
-                    }
-                }
-            }
-            long shared = diffs.stream().filter(d -> d.a() != null && d.b() != null).count();
-            if (shared == 0 && !force) {
-                throw new IllegalArgumentException("A and B share no (model, layer) group, so nothing would be"
-                        + " compared; pass --force to write the table anyway");
-            }
-            Path target = outDir != null ? outDir : b;
-            Table table = table(diffs, confidence);
-            table.writeCsv(target.resolve("compare.csv"));
-            long regressed = diffs.stream().filter(d -> d.verdict().equals("regressed")).count();
-            long improved = diffs.stream().filter(d -> d.verdict().equals("improved")).count();
-            String headline = String.format(Locale.ROOT, "%s vs %s: %d groups compared, %d regressed, %d improved"
-                    + " beyond both %.0f%% intervals", a, b, diffs.size(), regressed, improved, confidence * 100);
-            Report.write(target.resolve("compare.html"), "FlipStorm nightly comparison", List.of(headline),
-                    List.of(table), List.of());
-            for (Diff d : diffs) {
-                if (!d.verdict().equals("unchanged")) {
-                    out.printf(Locale.ROOT, "%-9s %s / %s: %s -> %s%n", d.verdict(), d.modelId(), d.layerName(),
-                            rate(d.a()), rate(d.b()));
-                }
-            }
-            out.println(headline);
-            out.println("wrote " + target.resolve("compare.csv") + " and " + target.resolve("compare.html"));
-            return regressed > 0 ? REGRESSION : 0;
-        } catch (NumberFormatException e) {
-            err.println("compare: --confidence must be a number such as 0.99: " + e.getMessage());
-            return 2;
-        } catch (IllegalArgumentException e) {
-            err.println("compare: " + e.getMessage());
-            return 2;
-        } catch (IOException | IllegalStateException e) {
-            err.println("compare: " + e.getMessage());
-            return 1;
         }
+        String partial = String.join("; ", labels);
+        if (!partial.isEmpty()) {
+            out.println(partial);
+        }
+        try (QueryEngine engine = QueryEngine.byId(engineKind.name())) {
+            engine.allowPartial(allowPartial);
+            Path ta = LayerSummary.trialsDir(a);
+            Path tb = LayerSummary.trialsDir(b);
+            LayerSummary.requireDirectory(ta);
+            LayerSummary.requireDirectory(tb);
+            diffs = compare(LayerSummary.compute(engine, ta, confidence),
+                    LayerSummary.compute(engine, tb, confidence));
+            if (!force) {
+                Set<String> sa = settings(engine, ta);
+                Set<String> sb = settings(engine, tb);
+                if (!sa.equals(sb)) {
+                    throw new IllegalArgumentException("A and B differ in models or fault settings (A " + sa + ", B "
+                            + sb + "), so their SDC rates are not comparable; pass --force to compare anyway");
+                }
+            }
+        }
+        long shared = diffs.stream().filter(d -> d.a() != null && d.b() != null).count();
+        if (shared == 0 && !force) {
+            throw new IllegalArgumentException("A and B share no (model, layer) group, so nothing would be"
+                    + " compared; pass --force to write the table anyway");
+        }
+        Path target = outDir != null ? outDir : b;
+        Table table = table(diffs, confidence);
+        table.writeCsv(target.resolve("compare.csv"));
+        long regressed = diffs.stream().filter(d -> d.verdict().equals("regressed")).count();
+        long improved = diffs.stream().filter(d -> d.verdict().equals("improved")).count();
+        String headline = String.format(Locale.ROOT, "%s vs %s: %d groups compared, %d regressed, %d improved"
+                + " beyond both %.0f%% intervals", a, b, diffs.size(), regressed, improved, confidence * 100);
+        Report.write(target.resolve("compare.html"), "FlipStorm nightly comparison", List.of(headline),
+                List.of(table), List.of());
+        for (Diff d : diffs) {
+            if (!d.verdict().equals("unchanged")) {
+                out.printf(Locale.ROOT, "%-9s %s / %s: %s -> %s%n", d.verdict(), d.modelId(), d.layerName(),
+                        rate(d.a()), rate(d.b()));
+            }
+        }
+        out.println(headline);
+        out.println("wrote " + target.resolve("compare.csv") + " and " + target.resolve("compare.html"));
+        return regressed > 0 ? REGRESSION : Cli.OK;
     }
 
     /** Each model of a trial table with its fault setting, as {@code model format/fault/target/detector}. */
@@ -214,12 +217,5 @@ public final class CompareMain {
 
     private static String f6(double v) {
         return String.format(Locale.ROOT, "%.6f", v);
-    }
-
-    private static String need(String[] argv, int i, String usage) {
-        if (i >= argv.length) {
-            throw new IllegalArgumentException("option " + argv[i - 1] + " needs a value; " + usage);
-        }
-        return argv[i];
     }
 }

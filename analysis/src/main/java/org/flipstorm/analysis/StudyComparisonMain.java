@@ -7,7 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import org.flipstorm.common.cli.Cli;
+import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.common.stats.Intervals;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code improvement DIR [--confidence 0.99] [--resamples 2000] [--seed 1] [--rates wilson|wald]
@@ -16,115 +22,99 @@ import org.flipstorm.common.stats.Intervals;
  * sites, the SDC ratio (with and without ties) and the delta-loss ratio, with intervals.
  * Refuses a directory whose trials mix number formats, fault models, targets or detectors.
  */
-public final class StudyComparisonMain {
-    private StudyComparisonMain() {}
+@Command(name = "improvement", sortOptions = false, description = "Every non-baseline variant under DIR against"
+        + " the baseline of its architecture: per paired site and pooled over all paired sites, the SDC ratio (with"
+        + " and without ties) and the delta-loss ratio, with intervals. Refuses trials that mix fault settings.")
+public final class StudyComparisonMain implements Callable<Integer> {
+    /** How the per-variant SDC rates' intervals are printed. */
+    enum Rates {
+        /** Wilson score intervals. */
+        WILSON,
+        /** Normal-approximation (Wald) intervals, the study's error bars. */
+        WALD
+    }
+
+    @Mixin
+    HelpOption help;
+    @Mixin
+    DirOptions dir;
+    @Option(names = "--resamples", paramLabel = "N", defaultValue = "2000",
+            description = "Bootstrap resamples of the delta-loss ratio (default: ${DEFAULT-VALUE}).")
+    int resamples;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the bootstrap (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--rates", paramLabel = "KIND", defaultValue = "wilson",
+            description = "Intervals of the printed SDC rates: wilson or wald (the study's error bars) (default:"
+                    + " ${DEFAULT-VALUE}).")
+    Rates rates;
+    private final PrintStream out;
+
+    /** The command on standard output. */
+    public StudyComparisonMain() {
+        this(System.out);
+    }
+
+    private StudyComparisonMain(PrintStream out) {
+        this.out = out;
+    }
 
     /** Entry point. */
     public static void main(String[] argv) {
-        int status = run(argv, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
-    }
-
-    /** Parsed options beyond {@link DirArgs}. */
-    record Options(DirArgs dir, int resamples, long seed, String rates) {
-        static Options parse(String[] argv) {
-            List<String> rest = new ArrayList<>();
-            int resamples = 2000;
-            long seed = 1;
-            String rates = "wilson";
-            for (int i = 0; i < argv.length; i++) {
-                switch (argv[i]) {
-                    case "--resamples" -> resamples = parseInt(argv, ++i, "--resamples");
-                    case "--seed" -> seed = parseInt(argv, ++i, "--seed");
-                    case "--rates" -> {
-                        rates = value(argv, ++i, "--rates");
-                        if (!rates.equals("wilson") && !rates.equals("wald")) {
-                            throw new IllegalArgumentException("--rates '" + rates + "' unknown; expected wilson or"
-                                    + " wald (the study's error bars)");
-                        }
-                    }
-                    default -> rest.add(argv[i]);
-                }
-            }
-            return new Options(DirArgs.parse(rest.toArray(String[]::new), "improvement", 0.99), resamples, seed,
-                    rates);
-        }
-
-        private static String value(String[] argv, int i, String opt) {
-            if (i >= argv.length) {
-                throw new IllegalArgumentException("option " + opt + " needs a value");
-            }
-            return argv[i];
-        }
-
-        private static int parseInt(String[] argv, int i, String opt) {
-            String v = value(argv, i, opt);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(opt + " must be a whole number, got '" + v + "'", e);
-            }
-        }
+        Cli.main(new StudyComparisonMain(), argv);
     }
 
     /** Runs the command and returns its exit status. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        try {
-            Options o = Options.parse(argv);
-            Path trials = LayerSummary.trialsDir(o.dir().dir());
-            LayerSummary.requireDirectory(trials);
-            StudyRatios.Loaded loaded;
-            String partial = CommittedData.select(trials, o.dir().allowPartial()).partialLabel();
-            if (!partial.isEmpty()) {
-                out.println(partial);
-            }
-            try (QueryEngine engine = QueryEngine.byId(o.dir().engine())) {
-                engine.allowPartial(o.dir().allowPartial());
-                loaded = StudyRatios.load(engine, trials);
-            }
-            List<StudyRatios.Trial> rows = loaded.trials();
-            Set<String> settings = loaded.settings();
-            if (!loaded.oneSetting()) {
-                throw new IllegalArgumentException("the trials under " + trials + " mix fault settings " + settings
-                        + "; compare campaigns of one setting (format/fault model/target/detector) at a time");
-            }
-            double confidence = o.dir().confidence();
-            List<StudyRatios.Comparison> cs = StudyRatios.compare(rows, confidence, o.resamples(), o.seed());
-            if (cs.isEmpty()) {
-                throw new IllegalArgumentException("no architecture under " + trials + " has a baseline and another"
-                        + " variant (text_guided, cosine_random)");
-            }
-            String setting = settings.isEmpty() ? "-" : settings.iterator().next();
-            for (StudyRatios.Comparison c : cs) {
-                print(c, setting, confidence, o, out);
-            }
-            Path target = o.dir().csv() != null ? o.dir().csv() : o.dir().dir().resolve("improvement.csv");
-            table(cs, confidence).writeCsv(target);
-            out.println("wrote " + target);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("improvement: " + e.getMessage());
-            return 2;
-        } catch (IOException | IllegalStateException e) {
-            err.println("improvement: " + e.getMessage());
-            return 1;
-        }
+        return Cli.execute(new StudyComparisonMain(out), argv, out, err);
     }
 
-    private static void print(StudyRatios.Comparison c, String setting, double confidence, Options o, PrintStream out) {
+    @Override
+    public Integer call() throws IOException {
+        Path trials = LayerSummary.trialsDir(dir.dir);
+        LayerSummary.requireDirectory(trials);
+        StudyRatios.Loaded loaded;
+        String partial = CommittedData.select(trials, dir.allowPartial).partialLabel();
+        if (!partial.isEmpty()) {
+            out.println(partial);
+        }
+        try (QueryEngine engine = dir.openEngine()) {
+            loaded = StudyRatios.load(engine, trials);
+        }
+        List<StudyRatios.Trial> rows = loaded.trials();
+        Set<String> settings = loaded.settings();
+        if (!loaded.oneSetting()) {
+            throw new IllegalArgumentException("the trials under " + trials + " mix fault settings " + settings
+                    + "; compare campaigns of one setting (format/fault model/target/detector) at a time");
+        }
+        double confidence = dir.confidence;
+        List<StudyRatios.Comparison> cs = StudyRatios.compare(rows, confidence, resamples, seed);
+        if (cs.isEmpty()) {
+            throw new IllegalArgumentException("no architecture under " + trials + " has a baseline and another"
+                    + " variant (text_guided, cosine_random)");
+        }
+        String setting = settings.isEmpty() ? "-" : settings.iterator().next();
+        for (StudyRatios.Comparison c : cs) {
+            print(c, setting, confidence);
+        }
+        Path target = dir.csv != null ? dir.csv : dir.dir.resolve("improvement.csv");
+        table(cs, confidence).writeCsv(target);
+        out.println("wrote " + target);
+        return Cli.OK;
+    }
+
+    private void print(StudyRatios.Comparison c, String setting, double confidence) {
         out.printf(Locale.ROOT, "%s: %s vs baseline (%s), %.0f%% intervals (rates %s, ratios Katz, delta loss"
                 + " bootstrap %d resamples, seed %d)%n", c.architecture(), c.variant(), setting, confidence * 100,
-                o.rates(), o.resamples(), o.seed());
+                rates.name().toLowerCase(Locale.ROOT), resamples, seed);
         out.printf(Locale.ROOT, "%-14s %7s %-24s %7s %-24s %6s %-18s %-18s %8s %8s %-18s%n", "site", "base n",
                 "base SDC [CI]", "var n", "variant SDC [CI]", "ties", "SDC ratio", "with ties", "base dL", "var dL",
                 "dL ratio");
         for (StudyRatios.SiteRatio s : c.sites()) {
             out.printf(Locale.ROOT, "%-14s %7d %-24s %7d %-24s %6d %-18s %-18s %8.4f %8.4f %-18s%n",
                     s.site().equals(s.variantLayer()) ? s.site() : s.site() + "/" + s.variantLayer(),
-                    s.baseline()[0], rate(s.baseline()[1], s.baseline()[0], confidence, o.rates()), s.other()[0],
-                    rate(s.other()[1], s.other()[0], confidence, o.rates()), s.baseline()[2] + s.other()[2],
+                    s.baseline()[0], rate(s.baseline()[1], s.baseline()[0], confidence, rates), s.other()[0],
+                    rate(s.other()[1], s.other()[0], confidence, rates), s.baseline()[2] + s.other()[2],
                     ratio(s.sdc()), ratio(s.sdcWithTies()), s.baselineLoss(), s.otherLoss(), ratio(s.loss()));
         }
         StudyRatios.SiteRatio l = c.lastLayer();
@@ -141,8 +131,8 @@ public final class StudyComparisonMain {
         out.println();
     }
 
-    private static String rate(long k, long n, double confidence, String rates) {
-        Intervals.Interval ci = rates.equals("wald") ? StudyRatios.wald(k, n, confidence)
+    private static String rate(long k, long n, double confidence, Rates rates) {
+        Intervals.Interval ci = rates == Rates.WALD ? StudyRatios.wald(k, n, confidence)
                 : Intervals.wilson(k, n, confidence);
         return String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", k / (double) n, ci.low(), ci.high());
     }

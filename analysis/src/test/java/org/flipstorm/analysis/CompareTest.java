@@ -101,12 +101,23 @@ class CompareTest {
     }
 
     @Test
-    void badInputIsExitTwoWithTheUsage() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertEquals(2, CompareMain.run(new String[] {dir.resolve("monday").toString()}, System.out,
-                new PrintStream(err, true, StandardCharsets.UTF_8)));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: compare"), err.toString());
-        assertEquals(2, CompareMain.run(new String[] {dir.resolve("monday").toString(), dir.resolve("nope").toString()},
-                System.out, System.err));
+    void badInputIsOneLineWithExitTwoAndHelpExplainsEveryOption() {
+        String monday = dir.resolve("monday").toString();
+        for (String[] bad : List.of(new String[] {monday}, new String[] {monday, monday, "--confidence", "high"},
+                new String[] {monday, monday, "--engine", "sqlite"}, new String[] {monday, monday, "--forse"},
+                new String[] {monday, dir.resolve("nope").toString()})) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, CompareMain.run(bad, System.out, new PrintStream(err, true, StandardCharsets.UTF_8)),
+                    String.join(" ", bad));
+            String text = err.toString(StandardCharsets.UTF_8).strip();
+            assertTrue(text.startsWith("compare: ") && text.lines().count() == 1, text);
+        }
+        ByteArrayOutputStream help = new ByteArrayOutputStream();
+        assertEquals(0, CompareMain.run(new String[] {"--help"}, new PrintStream(help, true, StandardCharsets.UTF_8),
+                System.err));
+        for (String option : List.of("CAMPAIGN_A", "CAMPAIGN_B", "--confidence", "--out", "--engine", "--force",
+                "--allow-partial", "Exit status")) {
+            assertTrue(help.toString(StandardCharsets.UTF_8).contains(option), option);
+        }
     }
 }

@@ -88,7 +88,15 @@ public final class CampaignConfig {
             throw new IllegalArgumentException("campaign config " + file + " does not exist; expected a HOCON file"
                     + " such as conf/local.conf");
         }
-        Config over = ConfigFactory.parseString(String.join("\n", overrides));
+        Config over = ConfigFactory.empty();
+        for (String o : overrides) {
+            try {
+                over = ConfigFactory.parseString(o).withFallback(over);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("--set '" + o + "' is not a HOCON setting; expected key=value such"
+                        + " as campaign.seed=7 or 'campaign.layers=[conv1, conv2]'", e);
+            }
+        }
         Config conf;
         try {
             conf = over.withFallback(ConfigFactory.parseFile(file)).resolve();
@@ -154,7 +162,7 @@ public final class CampaignConfig {
                     c.hasPath(MAX_BATCH) ? c.getInt(MAX_BATCH) : MAX_BATCH_DEFAULT,
                     c.hasPath(SPARK_MASTER) ? c.getString(SPARK_MASTER) : SPARK_MASTER_DEFAULT,
                     sampling);
-        } catch (ConfigException.WrongType e) {
+        } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }

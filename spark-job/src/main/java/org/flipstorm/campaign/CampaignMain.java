@@ -6,8 +6,16 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.flipstorm.common.cli.Cli;
+import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code campaign CONFIG [--set key=value ...]}: runs a fault-injection campaign.
@@ -16,36 +24,56 @@ import org.flipstorm.zoo.runtime.Dl4jRuntime;
  * the config is reported as one line on stderr with exit status 2, before Spark starts and before
  * anything is written.
  */
-public final class CampaignMain {
+@Command(name = "campaign", sortOptions = false, description = "Runs a fault-injection campaign on Spark: plans"
+        + " the trials, runs them on the executors and commits one Parquet row per trial. A rerun of the same"
+        + " campaign resumes from its committed shards.", exitCodeListHeading = "Exit status:%n", exitCodeList = {
+            "0:every trial is committed",
+            "2:bad input (config, model, data, output), or the output ran out of space; nothing half-written",
+            "1:a failure while running; committed shards are kept, rerun to resume"})
+public final class CampaignMain implements Callable<Integer> {
     /** Exit status for bad input (config, model, data). */
-    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_BAD_INPUT = Cli.USAGE;
     /** Exit status for a failure while running. */
-    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_FAILED = Cli.FAILED;
 
-    private CampaignMain() {}
+    @Mixin
+    HelpOption help;
+    @Mixin
+    ConfigArgs config;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** The command on the standard streams. */
+    public CampaignMain() {
+        this(System.out, System.err);
+    }
+
+    private CampaignMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     /** Entry point. */
     public static void main(String[] argv) {
         Dl4jRuntime.configure();
-        int status = run(argv, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Cli.main(new CampaignMain(), argv);
     }
 
     /** Runs the command; returns the exit status instead of exiting (for tests). */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
+        return Cli.execute(new CampaignMain(out, err), argv, out, err);
+    }
+
+    @Override
+    public Integer call() {
         PreparedCampaign prepared;
         try {
-            CampaignSpec spec = parse(argv);
-            prepared = PreparedCampaign.of(spec);
+            prepared = PreparedCampaign.of(config.spec());
             CampaignRunner.checkOutput(prepared);
-        } catch (IllegalArgumentException | ZooException e) {
-            err.println("campaign: " + e.getMessage());
-            return EXIT_BAD_INPUT;
+        } catch (ZooException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
-            err.println("campaign: cannot read input: " + e.getMessage());
-            return EXIT_BAD_INPUT;
+            throw new IllegalArgumentException("cannot read input: " + e.getMessage(), e);
         }
         try {
             out.println("DL4J convolutions: " + Dl4jRuntime.convolutionPath().id());
@@ -76,29 +104,22 @@ public final class CampaignMain {
         }
     }
 
-    static CampaignSpec parse(String[] argv) {
-        if (argv.length == 0) {
-            throw new IllegalArgumentException("usage: campaign CONFIG.conf [--set campaign.key=value ...]");
-        }
-        String config = null;
+    /** Parses {@code CONFIG [--set key=value ...]} into a spec (for tests). */
+    static CampaignSpec parse(String... argv) {
+        return CommandLine.populateCommand(new ConfigArgs(), argv).spec();
+    }
+
+    /** The campaign config and its overrides, shared by {@code campaign} and {@code plan}. */
+    static final class ConfigArgs {
+        @Parameters(index = "0", paramLabel = "CONFIG", description = "Campaign config (HOCON), e.g. conf/local.conf;"
+                + " every key and its default: spark-job/src/main/resources/reference.conf.")
+        File file;
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key in HOCON, e.g. --set"
+                + " campaign.trials-per-layer=100 or --set 'campaign.layers=[conv1, conv2]' (repeatable).")
         List<String> overrides = new ArrayList<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--set")) {
-                if (i + 1 >= argv.length) {
-                    throw new IllegalArgumentException("--set needs a value such as campaign.seed=7");
-                }
-                overrides.add(argv[++i]);
-            } else if (argv[i].startsWith("--")) {
-                throw new IllegalArgumentException("unknown option " + argv[i] + "; expected --set key=value");
-            } else if (config == null) {
-                config = argv[i];
-            } else {
-                throw new IllegalArgumentException("more than one config given: " + config + " and " + argv[i]);
-            }
+
+        CampaignSpec spec() {
+            return CampaignConfig.load(file, overrides);
         }
-        if (config == null) {
-            throw new IllegalArgumentException("no config given; usage: campaign CONFIG.conf [--set key=value ...]");
-        }
-        return CampaignConfig.load(new File(config), overrides);
     }
 }

@@ -4,8 +4,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.flipstorm.common.cli.Cli;
+import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code plan CONFIG [--set key=value ...] [--calibrate N]}: prints a campaign's plan without
@@ -13,40 +19,46 @@ import org.flipstorm.zoo.runtime.Dl4jRuntime;
  * and the estimated run time from a short calibration (the first shard's first N trials run on this
  * JVM, no Spark).
  */
-public final class PlanMain {
-    private PlanMain() {}
+@Command(name = "plan", sortOptions = false, description = "Prints a campaign's plan without running it: every"
+        + " group with its population and trials, the totals, and the estimated run time from a short calibration"
+        + " on this JVM (no Spark).")
+public final class PlanMain implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+    @Mixin
+    CampaignMain.ConfigArgs config;
+    @Option(names = "--calibrate", paramLabel = "N", defaultValue = "256", description = "Trials of the first shard"
+            + " run to estimate the time; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int calibrate;
+    private final PrintStream out;
+
+    /** The command on standard output. */
+    public PlanMain() {
+        this(System.out);
+    }
+
+    private PlanMain(PrintStream out) {
+        this.out = out;
+    }
 
     /** Entry point. */
     public static void main(String[] argv) {
         Dl4jRuntime.configure();
-        int status = run(argv, System.out, System.err);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Cli.main(new PlanMain(), argv);
     }
 
     /** Runs the command and returns its exit status. */
     public static int run(String[] argv, PrintStream out, PrintStream err) {
-        int calibrate = 256;
-        java.util.List<String> rest = new java.util.ArrayList<>();
-        for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--calibrate") && i + 1 < argv.length) {
-                try {
-                    calibrate = Integer.parseInt(argv[++i]);
-                } catch (NumberFormatException e) {
-                    err.println("plan: --calibrate needs a whole number of trials, got '" + argv[i] + "'");
-                    return CampaignMain.EXIT_BAD_INPUT;
-                }
-            } else {
-                rest.add(argv[i]);
-            }
-        }
+        return Cli.execute(new PlanMain(out), argv, out, err);
+    }
+
+    @Override
+    public Integer call() throws IOException {
         PreparedCampaign p;
         try {
-            p = PreparedCampaign.of(CampaignMain.parse(rest.toArray(String[]::new)));
-        } catch (IllegalArgumentException | ZooException | IOException e) {
-            err.println("plan: " + e.getMessage());
-            return CampaignMain.EXIT_BAD_INPUT;
+            p = PreparedCampaign.of(config.spec());
+        } catch (ZooException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
         CampaignSpec spec = p.spec();
         Sampling s = spec.sampling();

@@ -106,4 +106,22 @@ class CampaignBadInputTest {
         assertRefused(out, run(Fixtures.config(dir, model, out)), "cannot reach the campaign output " + out);
         assertEquals("not a directory", Files.readString(file), "the file in the way is untouched");
     }
+
+    @Test
+    void commandLineMistakesAreOneLineAndHelpListsTheOptions() throws IOException {
+        Path out = dir.resolve("out-cli");
+        Path conf = Fixtures.config(dir, model, out);
+        assertRefused(out, Fixtures.campaign(conf.toString(), "--set"), "Missing required parameter for option '--set'");
+        assertRefused(out, Fixtures.campaign(conf.toString(), "--set", "campaign.seed"), "is not a HOCON setting");
+        assertRefused(out, Fixtures.campaign(conf.toString(), "--set", "campaign.layers=conv1,conv2"),
+                "is not a HOCON setting");
+        assertRefused(out, Fixtures.campaign(conf.toString(), "--sett", "campaign.seed=1"), "Unknown option");
+        assertRefused(out, Fixtures.campaign(), "Missing required parameter: 'CONFIG'");
+        assertRefused(out, Fixtures.campaign(conf.toString(), conf.toString()), "Unmatched argument");
+        Fixtures.Outcome help = Fixtures.campaign("--help");
+        assertEquals(0, help.status(), help.err());
+        assertTrue(help.out().contains("--set=KEY=VALUE") && help.out().contains("CONFIG")
+                && help.out().contains("Exit status"), help.out());
+        assertFalse(Files.exists(out));
+    }
 }

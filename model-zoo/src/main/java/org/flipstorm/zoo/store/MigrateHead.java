@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.flipstorm.common.cli.Cli;
+import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.zoo.ZooException;
-import org.flipstorm.zoo.cli.Args;
 import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.nets.Architectures;
@@ -22,6 +24,9 @@ import org.flipstorm.zoo.nets.head.TextGuidedHeadParams;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.train.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code migrate-head}: rewrites a zoo model whose text-guided head is the one-layer
@@ -30,39 +35,43 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * is a fault site. Same parameters, same outputs: the model is written only if its outputs on
  * {@code --check} images of the test split are equal bit for bit; its card gets the new layer
  * list and weights hash, everything else is kept.
- *
- * <pre>
- * migrate-head --model FILE.zip [--data DIR] [--check 1000]
- * </pre>
  */
-public final class MigrateHead {
-    static final Set<String> OPTIONS = Set.of("model", "data", "check");
+@Command(name = "migrate-head", sortOptions = false, description = "Rewrites a zoo model whose text-guided head is"
+        + " one layer into the split form (cosine, then logits = exp(s) times it), writing it only if its outputs stay"
+        + " equal bit for bit on the checked test images.")
+public final class MigrateHead implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model zip to migrate in place.")
+    Path zip;
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (default: the bundled sample).")
+    Path data;
+    @Option(names = "--check", paramLabel = "N", defaultValue = "1000",
+            description = "Test images whose outputs must stay equal bit for bit (default: ${DEFAULT-VALUE}).")
+    int check;
 
-    private MigrateHead() {}
-
-    /** Entry point; one line and exit 2 on bad input. */
+    /** Entry point. */
     public static void main(String[] argv) {
         Dl4jRuntime.configure();
+        Cli.main(new MigrateHead(), argv);
+    }
+
+    @Override
+    public Integer call() throws IOException {
         try {
-            Args args = Args.parse(argv, OPTIONS);
-            Path zip = Path.of(args.get("model").orElseThrow(() -> new IllegalArgumentException(
-                    "option --model is required: the model zip to migrate")));
             ModelStore.LoadedModel m = ModelStore.load(zip);
-            ImageSet test = Datasets.load(m.card().dataset(), "test", args.get("data").map(Path::of));
-            int check = Math.min(args.getInt("check", 1000), test.size());
+            ImageSet test = Datasets.load(m.card().dataset(), "test", Optional.ofNullable(data));
+            int checked = Math.min(check, test.size());
             Model split = migrate(m);
-            assertSameOutputs(m.network(), split, test, check, m.card());
+            assertSameOutputs(m.network(), split, test, checked, m.card());
             ModelCard card = withLayers(m.card(), ModelStore.describeLayers(split,
                     test.features(new int[] {0}, m.card().inputNormalization())));
             ModelCard written = ModelStore.save(split, card, zip);
             System.out.printf(Locale.ROOT, "migrated %s: head split into '%s' and 'logits', outputs on %d test images"
-                    + " equal bit for bit, weights sha256 %s%n", zip, Heads.COSINE, check, written.weightsSha256());
-        } catch (IllegalArgumentException | IllegalStateException | ZooException e) {
-            System.err.println("migrate-head: " + e.getMessage());
-            System.exit(2);
-        } catch (IOException e) {
-            System.err.println("migrate-head: I/O error: " + e.getMessage());
-            System.exit(1);
+                    + " equal bit for bit, weights sha256 %s%n", zip, Heads.COSINE, checked, written.weightsSha256());
+            return Cli.OK;
+        } catch (IllegalStateException | ZooException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 

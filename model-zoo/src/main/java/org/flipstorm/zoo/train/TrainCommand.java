@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Model;
+import org.flipstorm.common.cli.Cli;
+import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.zoo.ZooException;
-import org.flipstorm.zoo.cli.Args;
 import org.flipstorm.zoo.data.Augmentation;
 import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
@@ -28,19 +29,15 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.schedule.ISchedule;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code train}: trains a zoo model, checkpointing every epoch, and saves it with its model card.
  *
- * <pre>
- * train --arch ARCH --dataset ID [--data DIR] --out model-zoo/models/NAME.zip
- *       [--head baseline|text_guided] [--descriptions FILE] [--embedding-cache DIR]
- *       [--epochs N] [--batch 128] [--optimizer sgd|adam] [--lr R] [--momentum 0.9]
- *       [--weight-decay 5e-4] [--schedule cosine|constant] [--warmup-epochs 1]
- *       [--augment crop-flip|none] [--normalize true|false] [--seed 42] [--model-id ID]
- *       [--train-limit N] [--test-limit N] [--time-budget 2h] [--checkpoint-dir DIR] [--resume]
- *       [--recipe default|study] [--milestones 0.5,0.75] [--gamma 0.1] [--weight-decay-on weights|all]
- * </pre>
+ * <p>Every option: {@code flipstorm train --help}.
  *
  * <p>The recipe is the same for both heads. Defaults: for LeNet the recipe of the committed
  * Fashion-MNIST models (Adam 1e-3, constant rate, no augmentation, [0, 1] inputs); for every other
@@ -58,72 +55,133 @@ import org.nd4j.linalg.schedule.ISchedule;
  * (bounded logits, learned scale) with rows drawn at random (Gaussian, unit norm, seeded by
  * {@code --seed}) instead of from class descriptions.
  */
-public final class TrainCommand {
-    static final Set<String> OPTIONS = Set.of("arch", "dataset", "data", "epochs", "batch", "lr", "seed",
-            "out", "model-id", "train-limit", "test-limit", "head", "descriptions", "embedding-cache", "optimizer",
-            "momentum", "weight-decay", "schedule", "warmup-epochs", "augment", "normalize", "time-budget",
-            "checkpoint-dir", "resume!", "recipe", "milestones", "gamma", "weight-decay-on");
+@Command(name = "train", sortOptions = false, description = {
+    "Trains a zoo model, checkpointing every epoch, and saves it with its model card.",
+    "Unset options take the recipe's value: LeNet: Adam 1e-3, constant rate, no augmentation, [0, 1] inputs;"
+        + " other architectures: Nesterov SGD 0.1, L2 5e-4, 1 warm-up epoch then cosine, crop+flip,"
+        + " per-channel normalisation; --recipe study: classical momentum 0.9, lr 0.1 x0.1 at 50%% and 75%%,"
+        + " weight decay 1e-4 on every parameter, 60 epochs."},
+        exitCodeListHeading = "Exit status:%n", exitCodeList = {
+            "0:the model and its card were written",
+            "2:bad input (options, data, or checkpoints of a different run)",
+            "3:the time budget stopped the run; rerun with --resume",
+            "1:an I/O failure"})
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+    @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture: lenet, resnet20, ... (default: ${DEFAULT-VALUE}).")
+    String arch = LeNet.ARCHITECTURE;
+    @Option(names = "--dataset", paramLabel = "ID", description = "fashion-mnist, cifar10 or cifar100 (default: fashion-mnist for LeNet, cifar10 otherwise).")
+    String dataset;
+    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (default: the bundled sample where one exists).")
+    Path data;
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "Model zip to write, e.g. model-zoo/models/resnet20.zip; its card goes beside it.")
+    Path out;
+    @Option(names = "--model-id", paramLabel = "ID", description = "Model id in the card (default: ARCH-DATASET-baseline|text|cosrand).")
+    String modelId;
+    @Option(names = "--head", paramLabel = "HEAD", defaultValue = "baseline", description = "baseline (dense softmax), text_guided (cosine head from class-description embeddings) or cosine_random (the same head, random unit rows; the ablation) (default: ${DEFAULT-VALUE}).")
+    String head;
+    @Option(names = "--descriptions", paramLabel = "FILE", description = "Class descriptions for text_guided (default: the bundled ones of the dataset).")
+    Path descriptions;
+    @Option(names = "--embedding-cache", paramLabel = "DIR", defaultValue = "target/embedding-cache", description = "Where text embeddings are cached (default: ${DEFAULT-VALUE}).")
+    Path embeddingCache;
+    @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "default", description = "default or study (default: ${DEFAULT-VALUE}).")
+    String recipe;
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 10 LeNet, 30 others, 60 study).")
+    Integer epochs;
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd (Nesterov), momentum (classical, PyTorch's SGD) or adam.")
+    String optimizer;
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 1e-3 for adam, 0.1 otherwise).")
+    Double lr;
+    @Option(names = "--momentum", paramLabel = "M", description = "Momentum (default: 0.9; 0 for adam).")
+    Double momentum;
+    @Option(names = "--weight-decay", paramLabel = "W", description = "Weight decay (default: 1e-4 study and LeNet, 5e-4 otherwise).")
+    Double weightDecay;
+    @Option(names = "--weight-decay-on", paramLabel = "WHAT", description = "weights (DL4J's L2 on weights) or all (every trainable parameter, as PyTorch's weight_decay) (default: all for study).")
+    String weightDecayOn;
+    @Option(names = "--schedule", paramLabel = "NAME", description = "cosine, step or constant.")
+    String schedule;
+    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warm-up epochs before cosine (default: 1 with cosine).")
+    Integer warmupEpochs;
+    @Option(names = "--milestones", paramLabel = "FRACTIONS", defaultValue = "0.5,0.75", description = "Step schedule milestones as fractions of the epochs (default: ${DEFAULT-VALUE}).")
+    String milestones;
+    @Option(names = "--gamma", paramLabel = "G", defaultValue = "0.1", description = "Step schedule factor (default: ${DEFAULT-VALUE}).")
+    double gamma;
+    @Option(names = "--augment", paramLabel = "NAME", description = "crop-flip or none (default: none for LeNet).")
+    String augment;
+    @Option(names = "--normalize", paramLabel = "BOOL", description = "Per-channel normalisation from the training split (default: false for LeNet, true otherwise).")
+    String normalize;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of initialisation, order and augmentation (default: ${DEFAULT-VALUE}).")
+    int seed;
+    @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training images.")
+    Integer trainLimit;
+    @Option(names = "--test-limit", paramLabel = "N", description = "Use only the first N test images.")
+    Integer testLimit;
+    @Option(names = "--time-budget", paramLabel = "DURATION", description = "Stop before an epoch that would end after this (90s, 45m, 2h); exit 3, resumable.")
+    String timeBudget;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoints (default: beside --out, NAME.checkpoints).")
+    Path checkpointDir;
+    @Option(names = "--resume", description = "Continue the run whose checkpoints are there (same settings required).")
+    boolean resume;
 
-    private TrainCommand() {}
-
-    /** Entry point; exits non-zero with one line on bad input. */
+    /** Entry point. */
     public static void main(String[] argv) {
         Dl4jRuntime.configure();
-        try {
-            if (!run(Args.parse(argv, OPTIONS))) {
-                System.exit(EXIT_BUDGET);
-            }
-        } catch (IllegalArgumentException | ZooException e) {
-            System.err.println("train: " + e.getMessage());
-            System.exit(2);
-        } catch (IOException e) {
-            System.err.println("train: I/O error: " + e.getMessage());
-            System.exit(1);
-        }
+        Cli.main(new TrainCommand(), argv);
     }
 
     /** Exit status of a run that a time budget stopped before its last epoch (resumable). */
     public static final int EXIT_BUDGET = 3;
 
+    @Override
+    public Integer call() throws IOException {
+        try {
+            return train() ? Cli.OK : EXIT_BUDGET;
+        } catch (ZooException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Parses {@code argv} and trains; returns false if the time budget stopped the run (for tests). */
+    static boolean run(String... argv) throws IOException, ZooException {
+        return CommandLine.populateCommand(new TrainCommand(), argv).train();
+    }
+
     /** Trains; returns false if the time budget stopped the run before its last epoch. */
-    static boolean run(Args args) throws IOException, ZooException {
-        String arch = args.get("arch", LeNet.ARCHITECTURE);
+    boolean train() throws IOException, ZooException {
         if (!Architectures.ids().contains(arch)) {
             throw new IllegalArgumentException("architecture '" + arch + "' unknown; expected one of "
                     + Architectures.ids());
         }
         boolean lenet = arch.equals(LeNet.ARCHITECTURE);
-        String datasetId = args.get("dataset", lenet ? "fashion-mnist" : "cifar10");
+        String datasetId = or(dataset, lenet ? "fashion-mnist" : "cifar10");
         List<String> classNames = Datasets.classNames(datasetId);
-        Optional<Path> dataDir = args.get("data").map(Path::of);
-        Path out = Path.of(args.get("out").orElseThrow(() -> new IllegalArgumentException(
-                "option --out is required: where to write the model zip, e.g. model-zoo/models/resnet20.zip")));
-        String recipe = args.get("recipe", "default");
+        Optional<Path> dataDir = Optional.ofNullable(data);
         boolean study = switch (recipe) {
             case "default" -> false;
             case "study" -> true;
             default -> throw new IllegalArgumentException("--recipe '" + recipe + "' unknown; expected default or study");
         };
-        int epochs = args.getInt("epochs", study ? 60 : lenet ? 10 : 30);
-        int batch = args.getInt("batch", 128);
-        String optimizer = args.get("optimizer", study ? "momentum" : lenet ? "adam" : "sgd");
-        double lr = args.getDouble("lr", optimizer.equals("adam") ? 1e-3 : 0.1);
-        double momentum = args.getDouble("momentum", optimizer.equals("adam") ? 0 : 0.9);
-        double weightDecay = args.getDouble("weight-decay", study ? 1e-4 : lenet ? 1e-4 : 5e-4);
-        String decayOn = args.get("weight-decay-on", study ? "all" : "weights");
+        int epochs = or(this.epochs, study ? 60 : lenet ? 10 : 30);
+        String optimizer = or(this.optimizer, study ? "momentum" : lenet ? "adam" : "sgd");
+        double lr = or(this.lr, optimizer.equals("adam") ? 1e-3 : 0.1);
+        double momentum = or(this.momentum, optimizer.equals("adam") ? 0 : 0.9);
+        double weightDecay = or(this.weightDecay, study ? 1e-4 : lenet ? 1e-4 : 5e-4);
+        String decayOn = or(weightDecayOn, study ? "all" : "weights");
         if (!decayOn.equals("weights") && !decayOn.equals("all")) {
             throw new IllegalArgumentException("--weight-decay-on '" + decayOn + "' unknown; expected weights (DL4J's"
                     + " L2 on weights) or all (every trainable parameter, as PyTorch's SGD weight_decay)");
         }
-        String scheduleName = args.get("schedule", study ? "step" : lenet ? "constant" : "cosine");
-        int warmupEpochs = args.getInt("warmup-epochs", scheduleName.equals("cosine") ? 1 : 0);
-        String augmentName = args.get("augment", lenet ? "none" : "crop-flip");
-        boolean normalize = parseBoolean("normalize", args.get("normalize", lenet ? "false" : "true"));
-        long seed = args.getInt("seed", 42);
-        double budgetSeconds = args.get("time-budget").map(TrainCommand::parseDuration).orElse(Double.POSITIVE_INFINITY);
-        double gamma = args.getDouble("gamma", 0.1);
+        String scheduleName = or(schedule, study ? "step" : lenet ? "constant" : "cosine");
+        int warmupEpochs = or(this.warmupEpochs, scheduleName.equals("cosine") ? 1 : 0);
+        String augmentName = or(augment, lenet ? "none" : "crop-flip");
+        boolean normalize = parseBoolean("normalize", or(this.normalize, lenet ? "false" : "true"));
+        long seed = this.seed;
+        double budgetSeconds = timeBudget == null ? Double.POSITIVE_INFINITY : parseDuration(timeBudget);
         int[] milestoneEpochs = scheduleName.equals("step")
-                ? StepSchedules.milestoneEpochs(args.get("milestones", "0.5,0.75"), epochs) : new int[0];
+                ? StepSchedules.milestoneEpochs(milestones, epochs) : new int[0];
         if (epochs < 1 || batch < 1) {
             throw new IllegalArgumentException("--epochs " + epochs + " and --batch " + batch + " must be >= 1");
         }
@@ -139,27 +197,26 @@ public final class TrainCommand {
         };
 
         ImageSet train = Datasets.load(datasetId, "train", dataDir);
-        int limit = args.getInt("train-limit", train.size());
+        int limit = or(trainLimit, train.size());
         if (limit < train.size()) {
             train = train.head(limit);
         }
         ImageSet test = Datasets.load(datasetId, "test", dataDir);
-        int testLimit = args.getInt("test-limit", test.size());
+        int testLimit = or(this.testLimit, test.size());
         if (testLimit < test.size()) {
             test = test.head(testLimit);
         }
         Normalization norm = normalize ? Normalization.of(train) : null;
 
-        String head = args.get("head", "baseline");
         ModelCard.TextGuidance guidance = null;
         float[][] embeddings = null;
         if (head.equals("text_guided")) {
-            ClassDescriptions descriptions = args.get("descriptions").isPresent()
-                    ? ClassDescriptions.read(Path.of(args.get("descriptions").get()))
+            ClassDescriptions descriptions = this.descriptions != null
+                    ? ClassDescriptions.read(this.descriptions)
                     : ClassDescriptions.bundled(datasetId);
             descriptions.checkCovers(classNames, 1);
             embeddings = TextEmbeddings.embedCached(descriptions, classNames,
-                    Path.of(args.get("embedding-cache", "target/embedding-cache")));
+                    embeddingCache);
             guidance = new ModelCard.TextGuidance(TextEmbeddings.ENCODER_ID, descriptions.sha256(),
                     TextEmbeddings.meanPairwiseCosine(embeddings));
         } else if (head.equals("cosine_random")) {
@@ -218,13 +275,13 @@ public final class TrainCommand {
             settings.put("weight_decay_on", decayOn);
         }
 
-        Checkpoints checkpoints = new Checkpoints(args.get("checkpoint-dir").map(Path::of)
-                .orElse(Path.of(out.toString().replaceFirst("\\.zip$", "") + ".checkpoints")));
+        Checkpoints checkpoints = new Checkpoints(checkpointDir != null ? checkpointDir
+                : Path.of(out.toString().replaceFirst("\\.zip$", "") + ".checkpoints"));
         Optional<Checkpoints.State> saved = checkpoints.state();
         Model net;
         Checkpoints.State state;
         boolean graph = !lenet;
-        if (args.flag("resume") && saved.isPresent()) {
+        if (resume && saved.isPresent()) {
             Checkpoints.requireSameSettings(saved.get(), settings);
             state = saved.get();
             net = checkpoints.load(state, graph);
@@ -285,7 +342,7 @@ public final class TrainCommand {
             return false;
         }
         Evaluation.Result r = Evaluation.evaluate(net, test, norm, 500);
-        String modelId = args.get("model-id", arch + "-" + shortName(datasetId) + "-"
+        String modelId = or(this.modelId, arch + "-" + shortName(datasetId) + "-"
                 + switch (head) {
                     case "text_guided" -> "text";
                     case "cosine_random" -> "cosrand";
@@ -306,6 +363,10 @@ public final class TrainCommand {
         return true;
     }
 
+    private static <T> T or(T given, T dflt) {
+        return given != null ? given : dflt;
+    }
+
     private static String shortName(String datasetId) {
         return datasetId.equals("fashion-mnist") ? "fmnist" : datasetId;
     }
@@ -319,18 +380,26 @@ public final class TrainCommand {
         };
     }
 
-    /** Parses {@code 90s}, {@code 45m} or {@code 2h} (decimals allowed) into seconds. */
+    /** Parses {@code 90s}, {@code 45m}, {@code 2h} or a sum such as {@code 2h45m} (decimals allowed) into seconds. */
     static double parseDuration(String v) {
-        String t = v.trim().toLowerCase(Locale.ROOT);
-        double unit = t.endsWith("h") ? 3600 : t.endsWith("m") ? 60 : t.endsWith("s") ? 1 : -1;
-        try {
-            double x = unit < 0 ? -1 : Double.parseDouble(t.substring(0, t.length() - 1));
-            if (x > 0) {
-                return x * unit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        java.util.regex.Matcher m = DURATION_PART.matcher(v.trim().toLowerCase(Locale.ROOT));
+        double seconds = 0;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            double unit = switch (m.group(2)) {
+                case "h" -> 3600;
+                case "m" -> 60;
+                default -> 1;
+            };
+            seconds += Double.parseDouble(m.group(1)) * unit;
+            end = m.end();
         }
-        throw new IllegalArgumentException("--time-budget '" + v + "' is not a duration; expected e.g. 90s, 45m or 2h");
+        if (end == 0 || end != v.trim().length() || !(seconds > 0)) {
+            throw new IllegalArgumentException("--time-budget '" + v + "' is not a duration; expected e.g. 90s, 45m, 2h"
+                    + " or 2h45m");
+        }
+        return seconds;
     }
+
+    private static final java.util.regex.Pattern DURATION_PART = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)([hms])");
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.flipstorm.zoo.cli.Args;
 import org.flipstorm.zoo.data.IdxDataset;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
@@ -43,8 +42,8 @@ class CardCommandTest {
         byte[] weights = Files.readAllBytes(zip);
         String sha = ModelStore.load(zip).card().weightsSha256();
 
-        ModelCard card = CardCommand.run(Args.parse(new String[] {"--model", zip.toString(), "--data", data.toString(),
-            "--profile-images", "100", "--recipe", "default"}, CardCommand.OPTIONS));
+        ModelCard card = CardCommand.run("--model", zip.toString(), "--data", data.toString(),
+            "--profile-images", "100", "--recipe", "default");
         assertArrayEquals(weights, Files.readAllBytes(zip), "the weights are not rewritten");
         ModelCard back = ModelStore.load(zip).card();
         assertEquals(sha, back.weightsSha256());

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.api.Model;
-import org.flipstorm.zoo.cli.Args;
+import org.flipstorm.common.cli.Cli;
 import org.flipstorm.zoo.data.IdxDataset;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.nets.Architectures;
@@ -78,7 +78,7 @@ class TrainCommandTest {
         Path out = dir.resolve("models/r20.zip");
         String[] argv = {"--arch", "resnet20", "--dataset", "cifar10", "--data", data.toString(), "--out",
             out.toString(), "--epochs", "2", "--batch", "16"};
-        TrainCommand.run(Args.parse(argv, options()));
+        TrainCommand.run(argv);
 
         ModelStore.LoadedModel m = ModelStore.load(out);
         ModelCard card = m.card();
@@ -93,14 +93,14 @@ class TrainCommandTest {
         assertTrue(Files.isRegularFile(dir.resolve("models/r20.checkpoints/epoch-002.zip")));
 
         IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
-                () -> TrainCommand.run(Args.parse(argv, options())));
+                () -> TrainCommand.run(argv));
         assertTrue(again.getMessage().contains("--resume"), again.getMessage());
         String[] changed = java.util.Arrays.copyOf(argv, argv.length + 3);
         changed[argv.length] = "--resume";
         changed[argv.length + 1] = "--lr";
         changed[argv.length + 2] = "0.05";
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
-                () -> TrainCommand.run(Args.parse(changed, options())));
+                () -> TrainCommand.run(changed));
         assertTrue(mixed.getMessage().contains("lr: checkpoint 0.1, now 0.05"), mixed.getMessage());
     }
 
@@ -119,7 +119,7 @@ class TrainCommandTest {
         String[] budget = java.util.Arrays.copyOf(argv, argv.length + 2);
         budget[argv.length] = "--time-budget";
         budget[argv.length + 1] = "0.01s";
-        assertEquals(false, TrainCommand.run(Args.parse(budget, options())), "the budget stops it after epoch 1");
+        assertEquals(false, TrainCommand.run(budget), "the budget stops it after epoch 1");
         assertTrue(Files.notExists(out), "a half-trained model is never written where the final one goes");
         Checkpoints.State state = new Checkpoints(dir.resolve("models/cos.checkpoints")).state().orElseThrow();
         assertEquals(1, state.epochsDone());
@@ -128,7 +128,7 @@ class TrainCommandTest {
 
         String[] resume = java.util.Arrays.copyOf(argv, argv.length + 1);
         resume[argv.length] = "--resume";
-        assertEquals(true, TrainCommand.run(Args.parse(resume, options())));
+        assertEquals(true, TrainCommand.run(resume));
         ModelCard card = ModelStore.load(out).card();
         assertEquals("cosine_random", card.variant());
         assertEquals("resnet20-cifar10-cosrand", card.modelId());
@@ -144,13 +144,32 @@ class TrainCommandTest {
         assertEquals(5400, TrainCommand.parseDuration("90m"));
         assertEquals(1.5 * 3600, TrainCommand.parseDuration("1.5h"));
         assertEquals(45, TrainCommand.parseDuration("45s"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainCommand.parseDuration("90"));
-        assertTrue(e.getMessage().contains("expected e.g. 90s, 45m or 2h"), e.getMessage());
+        assertEquals(2 * 3600 + 45 * 60, TrainCommand.parseDuration("2h45m"));
+        for (String bad : List.of("90", "2h45", "h", "2x", "0m", "m45m", "2h 45m")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TrainCommand.parseDuration(bad), bad);
+            assertTrue(e.getMessage().contains("expected e.g. 90s, 45m, 2h or 2h45m"), e.getMessage());
+        }
     }
 
-    private static Set<String> options() {
-        return TrainCommand.OPTIONS;
+    @Test
+    void helpListsEveryOptionAndUsageErrorsAreOneLine() {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+        assertEquals(0, Cli.execute(new TrainCommand(), new String[] {"--help"}, new PrintStream(out),
+                new PrintStream(err)));
+        for (String option : List.of("--arch", "--out", "--recipe", "--head", "--time-budget", "--resume",
+                "--weight-decay-on", "--milestones")) {
+            assertTrue(out.toString().contains(option), option + " missing from --help");
+        }
+        for (String[] bad : List.of(new String[] {"--out", "m.zip", "--epochs"}, new String[] {"--bogus"},
+                new String[] {"--epochs", "3"}, new String[] {"--out", "m.zip", "--batch", "many"})) {
+            err.reset();
+            assertEquals(2, Cli.execute(new TrainCommand(), bad, new PrintStream(out), new PrintStream(err)),
+                    String.join(" ", bad));
+            String text = err.toString().strip();
+            assertTrue(text.startsWith("train: ") && !text.contains("\n"), text);
+        }
     }
 
     private static void writeBatch(Path file, int records, SplittableRandom r) throws Exception {

@@ -10,7 +10,8 @@ import picocli.CommandLine;
  * every option and exits 0; a usage error is one line on stderr, naming the problem and pointing
  * to {@code --help}, with exit status {@link #USAGE}; an {@link IllegalArgumentException} thrown
  * by the command (bad config, bad model, bad data) is one line too, with the same status; any other
- * failure propagates to the command's own handling.
+ * exception is one line with status {@link #FAILED}, and its stack trace follows only with
+ * {@code -Dflipstorm.trace=true}.
  */
 public final class Cli {
     /** Success. */
@@ -42,7 +43,12 @@ public final class Cli {
                 line.getErr().println(name + ": " + oneLine(e.getMessage()));
                 return USAGE;
             }
-            throw e;
+            line.getErr().println(name + ": failed: " + oneLine(String.valueOf(e.getMessage())) + " ("
+                    + e.getClass().getSimpleName() + "; stack trace with -Dflipstorm.trace=true)");
+            if (Boolean.getBoolean("flipstorm.trace")) {
+                e.printStackTrace(line.getErr());
+            }
+            return FAILED;
         });
         return cl.execute(argv);
     }

@@ -1,0 +1,80 @@
+package org.flipstorm.common.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** conf/jvm.options is the one place FlipStorm's JVM options are written, and every launcher reads it. */
+class JvmOptionsTest {
+    private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+
+    static List<String> options() throws IOException {
+        return Files.readAllLines(ROOT.resolve("conf/jvm.options")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    @Test
+    void thisTestJvmGotEveryOption() throws IOException {
+        List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String option : options()) {
+            if (option.startsWith("-Dorg.bytedeco.javacpp.platform.extension")) {
+                continue; // a build profile without oneDNN resets it
+            }
+            assertTrue(args.contains(option), option + " missing from the test JVM's arguments " + args);
+        }
+        assertEquals("false", System.getProperty("org.eclipse.deeplearning4j.helpers.disable"));
+    }
+
+    @Test
+    void theLauncherPassesEveryOptionToEveryCommand() throws Exception {
+        List<String> options = options();
+        for (String command : List.of("campaign", "plan", "profile", "summary", "improvement", "compare", "train",
+                "card", "slice", "migrate-head")) {
+            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
+            pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1"));
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertEquals(0, p.waitFor(), out);
+            List<String> words = List.of(out.split(" "));
+            assertEquals("java", words.get(0), out);
+            assertTrue(words.containsAll(options), command + ": " + out);
+            assertTrue(words.contains("-Dflipstorm.probe=1") && words.get(words.size() - 1).equals("--help"), out);
+        }
+    }
+
+    @Test
+    void everyScriptStartsJavaWithTheOptionsFile() throws IOException {
+        List<Path> scripts = new ArrayList<>(List.of(ROOT.resolve("bin/flipstorm")));
+        try (Stream<Path> s = Files.list(ROOT.resolve("submit-scripts"))) {
+            s.filter(f -> f.toString().endsWith(".sh")).sorted().forEach(scripts::add);
+        }
+        int javaLines = 0;
+        for (Path script : scripts) {
+            for (String line : Files.readAllLines(script)) {
+                String code = line.strip();
+                if (code.startsWith("#") || code.startsWith("echo ")) {
+                    continue;
+                }
+                if (code.matches("^(/usr/bin/time -v )?java .*")) {
+                    javaLines++;
+                    assertTrue(code.contains("$(flipstorm_jvm_options)"), script.getFileName() + ": " + code);
+                }
+                assertFalse(code.contains("--add-opens"), script.getFileName() + " writes an option of its own: "
+                        + code);
+            }
+        }
+        assertTrue(javaLines >= 4, "found " + javaLines + " java command lines");
+    }
+}
