@@ -22,7 +22,7 @@ import org.flipstorm.zoo.data.Normalization;
  * @param images where the images come from
  * @param layers the target layers
  * @param format number format
- * @param faultModel fault op id
+ * @param faultModel fault op
  * @param rangeDetector the range detector faulty values pass (none, clamp or goldeneye)
  * @param weightFaults whether the faults hit weights (neuron index = weight index) instead of outputs
  * @param maxBatch most rows per suffix batch
@@ -30,10 +30,10 @@ import org.flipstorm.zoo.data.Normalization;
  */
 public record CampaignContext(String campaignId, String modelId, String architecture, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
-                              String format, String faultModel, DetectorMode rangeDetector, boolean weightFaults,
+                              NumberFormat format, FaultOp faultModel, DetectorMode rangeDetector, boolean weightFaults,
                               int maxBatch, Normalization inputNormalization)
         implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Copies the layer list. */
     public CampaignContext {
@@ -43,7 +43,7 @@ public record CampaignContext(String campaignId, String modelId, String architec
     /** The corruption applied to values of layer {@code index}. */
     public InjectionEngine.Corruption corruption(int index) {
         TargetLayer layer = layer(index);
-        FaultModel model = new FaultModel(NumberFormat.byId(format), FaultOp.byId(faultModel));
+        FaultModel model = new FaultModel(format, faultModel);
         // INT8 weights use the layer's own weight range, activations the profiled activation range.
         InjectionEngine.Corruption c = model.corruption(model.format().scaleFor(layer.maxAbs()));
         return rangeDetector.active() ? RangeDetector.guard(c, layer.maxAbs(), rangeDetector) : c;

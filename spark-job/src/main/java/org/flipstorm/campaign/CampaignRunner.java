@@ -466,7 +466,7 @@ public final class CampaignRunner {
         try {
             var model = org.flipstorm.zoo.store.ModelStore.load(ModelFiles.local(ctx.modelPath(), fs.getConf()));
             var src = ctx.images();
-            var images = org.flipstorm.zoo.data.Datasets.load(src.dataset(), src.split(),
+            var images = org.flipstorm.zoo.data.Datasets.load(src.dataset(), src.split().id(),
                     java.util.Optional.ofNullable(src.path()).map(java.nio.file.Path::of));
             bins = org.flipstorm.inject.ActivationHistogram.compute(
                     org.flipstorm.inject.InjectableNetwork.of(model.network()), images, ctx.inputNormalization(),

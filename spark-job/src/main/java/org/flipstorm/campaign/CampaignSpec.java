@@ -1,16 +1,22 @@
 package org.flipstorm.campaign;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.Serializable;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
+import org.flipstorm.common.Choice;
 import org.flipstorm.inject.DetectorMode;
 import org.flipstorm.inject.FaultOp;
 import org.flipstorm.inject.NumberFormat;
 
 /**
  * A campaign, validated once: every path that makes one (config file, command line, code) ends
- * here.
+ * here. Closed choices are enums ({@link Choice}); defaults live only in {@code reference.conf}
+ * (see {@link CampaignConfig}), so every component must be given.
  *
  * @param name campaign name (letters, digits, '.', '_', '-')
  * @param seed seed from which every trial is drawn
@@ -21,41 +27,39 @@ import org.flipstorm.inject.NumberFormat;
  *     (convolution and dense outputs, as GoldenEye hooks them)
  * @param trialsPerLayer trials drawn for each selected layer
  * @param bits bit positions drawn from (empty: every bit of the format)
- * @param format number format the fault hits: fp32, fp16, bf16 or int8 (int8 needs a range profile)
- * @param faultModel what the fault does to its bits: flip, stuck_at_0 or stuck_at_1
+ * @param format number format the fault hits (int8 and int8-pytorchfi need a range profile)
+ * @param faultModel what the fault does to its bits
  * @param bitsPerFault bits hit by one fault (1 = single-bit)
  * @param multiBit how the bits of a multi-bit fault are placed: adjacent or random
  * @param rangeDetector the detector faulty values pass: none, clamp (to +-max, NaN to 0) or
  *     goldeneye (to +-max, NaN to +max); any but none needs a range profile
- * @param target {@code activations} (transient faults in layer outputs) or {@code weights}
- *     (permanent faults in a convolution or dense layer's weights)
+ * @param target activations (transient faults in layer outputs) or weights (permanent faults in
+ *     a convolution or dense layer's weights)
  * @param output directory under which the campaign writes {@code <name>/trials} and its manifest
  * @param overwrite replace an existing campaign of the same name instead of refusing
  * @param imagesPerShard images per Spark task (all their trials run in that task)
  * @param maxBatch most rows in one suffix batch
  * @param master Spark master when the job is not launched by spark-submit
- * @param sampling how many trials each group gets and on which images ({@link Sampling#DEFAULT} if null)
+ * @param sampling how many trials each group gets and on which images
  */
 public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
-                           int trialsPerLayer, List<Integer> bits, String format, String faultModel,
-                           int bitsPerFault, String multiBit, DetectorMode rangeDetector, String target, String output,
-                           boolean overwrite,
-                           int imagesPerShard, int maxBatch, String master, Sampling sampling)
+                           int trialsPerLayer, List<Integer> bits, NumberFormat format, FaultOp faultModel,
+                           int bitsPerFault, MultiBit multiBit, DetectorMode rangeDetector, Target target,
+                           String output, boolean overwrite, int imagesPerShard, int maxBatch, String master,
+                           Sampling sampling)
         implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    /**
+     * The components that do not decide the campaign's rows (where they go, whether an old
+     * campaign may be replaced, which cluster runs them); every other component is part of the
+     * run id (see {@link #identity()}).
+     */
+    public static final Set<String> NOT_IN_RUN_ID = Set.of("output", "overwrite", "master");
 
     /** Layer-selection word: every layer but a parameter-free loss layer. */
     public static final String ALL_LAYERS = "all";
-    /** Target: transient faults in layer outputs. */
-    public static final String TARGET_ACTIVATIONS = "activations";
-    /** Target: permanent faults in layer weights. */
-    public static final String TARGET_WEIGHTS = "weights";
-
-    /** Multi-bit placement: k neighbouring bits. */
-    public static final String MULTI_BIT_ADJACENT = "adjacent";
-    /** Multi-bit placement: k distinct bits drawn at random. */
-    public static final String MULTI_BIT_RANDOM = "random";
 
     /**
      * Layer-selection word: GoldenEye's sites, the outputs of convolution and dense layers (and a
@@ -66,7 +70,72 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
     /** Layer-selection word: layers with parameters (convolution, dense). */
     public static final String COMPUTE_LAYERS = "compute";
 
-    /** Checks every field; messages name the bad value and what was expected. */
+    /** What the faults hit. */
+    public enum Target implements Choice {
+        /** Transient faults in layer outputs. */
+        ACTIVATIONS("activations", "activation"),
+        /** Permanent faults in a convolution or dense layer's weights. */
+        WEIGHTS("weights", "weight");
+
+        private final String id;
+        private final String rowValue;
+
+        Target(String id, String rowValue) {
+            this.id = id;
+            this.rowValue = rowValue;
+        }
+
+        @Override
+        @JsonValue
+        public String id() {
+            return id;
+        }
+
+        /** The value of the trial rows' {@code target} column (singular: what one trial hit). */
+        public String rowValue() {
+            return rowValue;
+        }
+
+        /** The target for a config value: {@code activations} or {@code weights} (singular accepted). */
+        public static Target parse(String v) {
+            for (Target t : values()) {
+                if (t.id.equalsIgnoreCase(v.strip()) || t.rowValue.equalsIgnoreCase(v.strip())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("target '" + v + "' unknown; expected activations or weights");
+        }
+    }
+
+    /** How the bits of a multi-bit fault are placed. */
+    public enum MultiBit implements Choice {
+        /** k neighbouring bits. */
+        ADJACENT,
+        /** k distinct bits drawn at random. */
+        RANDOM;
+
+        @Override
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A split of a dataset. */
+    public enum Split implements Choice {
+        /** The test split. */
+        TEST,
+        /** The training split. */
+        TRAIN;
+
+        @Override
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Checks every field; messages name the bad value and what was expected. Nothing is defaulted here. */
     public CampaignSpec {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("campaign name '" + name + "' is not valid; expected letters,"
@@ -76,42 +145,33 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
             throw new IllegalArgumentException("model path is missing; expected the path of a model zip, e.g."
                     + " model-zoo/models/lenet-fmnist-baseline.zip");
         }
-        if (images == null) {
-            throw new IllegalArgumentException("images are missing; expected images { dataset, split, count }");
-        }
+        present(images, "images", "images { dataset, split, count }");
         if (layers == null || layers.isEmpty()) {
-            throw new IllegalArgumentException("layers are missing; expected 'all', 'compute' or a list of layer"
-                    + " names or indices");
+            throw new IllegalArgumentException("layers are missing; expected 'all', 'compute', 'goldeneye' or a list"
+                    + " of layer names or indices");
         }
         layers = List.copyOf(layers);
         if (trialsPerLayer < 1) {
             throw new IllegalArgumentException("trials-per-layer " + trialsPerLayer + " must be >= 1");
         }
-        NumberFormat fmt = NumberFormat.byId(format == null ? "fp32" : format);
-        format = fmt.id();
+        present(format, "format", NumberFormat.class);
         bits = bits == null ? List.of() : List.copyOf(bits);
         for (int b : bits) {
-            fmt.checkBit(b);
+            format.checkBit(b);
         }
-        faultModel = FaultOp.byId(faultModel == null ? "flip" : faultModel).id();
-        if (bitsPerFault < 1 || bitsPerFault > fmt.bits()) {
-            throw new IllegalArgumentException("bits-per-fault " + bitsPerFault + " out of range for " + format
-                    + " (1.." + fmt.bits() + ")");
+        present(faultModel, "fault-model", FaultOp.class);
+        if (bitsPerFault < 1 || bitsPerFault > format.bits()) {
+            throw new IllegalArgumentException("bits-per-fault " + bitsPerFault + " out of range for " + format.id()
+                    + " (1.." + format.bits() + ")");
         }
-        multiBit = multiBit == null ? MULTI_BIT_ADJACENT : multiBit.toLowerCase(Locale.ROOT);
-        if (!multiBit.equals(MULTI_BIT_ADJACENT) && !multiBit.equals(MULTI_BIT_RANDOM)) {
-            throw new IllegalArgumentException("multi-bit '" + multiBit + "' unknown; expected adjacent or random");
-        }
-        if (multiBit.equals(MULTI_BIT_RANDOM) && !bits.isEmpty() && bits.size() < bitsPerFault) {
+        present(multiBit, "multi-bit", MultiBit.class);
+        if (multiBit == MultiBit.RANDOM && !bits.isEmpty() && bits.size() < bitsPerFault) {
             throw new IllegalArgumentException("bits-per-fault " + bitsPerFault + " random bits cannot be drawn from "
                     + bits.size() + " allowed bits " + bits);
         }
-        target = target == null ? TARGET_ACTIVATIONS : target.toLowerCase(Locale.ROOT);
-        if (!target.equals(TARGET_ACTIVATIONS) && !target.equals(TARGET_WEIGHTS)) {
-            throw new IllegalArgumentException("target '" + target + "' unknown; expected activations or weights");
-        }
-        rangeDetector = rangeDetector == null ? DetectorMode.NONE : rangeDetector;
-        if (target.equals(TARGET_WEIGHTS) && rangeDetector.active()) {
+        present(target, "target", Target.class);
+        present(rangeDetector, "range-detector", DetectorMode.class);
+        if (target == Target.WEIGHTS && rangeDetector.active()) {
             throw new IllegalArgumentException("the range detector guards activations; it cannot be used with"
                     + " target = weights");
         }
@@ -125,41 +185,77 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
             throw new IllegalArgumentException("max-batch " + maxBatch + " must be >= 2");
         }
         if (master == null || master.isBlank()) {
-            master = "local[2]";
+            throw new IllegalArgumentException("spark-master is missing; expected e.g. local[2] or spark://HOST:7077");
         }
-        if (sampling == null) {
-            sampling = Sampling.DEFAULT;
+        present(sampling, "sampling", "sampling { target, ... }");
+    }
+
+    private static <E extends Enum<E> & Choice> void present(Object v, String key, Class<E> type) {
+        present(v, key, "one of " + Choice.ids(type));
+    }
+
+    private static void present(Object v, String key, String expected) {
+        if (v == null) {
+            throw new IllegalArgumentException(key + " is missing; expected " + expected);
         }
     }
 
     /**
-     * The fields that decide the campaign's rows (not where they go or which cluster runs them),
-     * as one string: two specs with equal identities produce the same trials and outcomes.
+     * The components that decide the campaign's rows, as one string: two specs with equal
+     * identities produce the same trials and outcomes, so a rerun with an equal identity resumes.
+     * Every component except {@link #NOT_IN_RUN_ID} is included, in declaration order, so a new
+     * component is part of the run id unless it is deliberately listed there. The rendering keeps
+     * the ids of campaigns from before the typed spec: a choice by its id, a record as Java renders
+     * it, the detector as the boolean it once was (none/clamp), the sampling by its own identity.
      */
     public String identity() {
-        return String.join("|", name, Long.toString(seed), model, images.toString(), layers.toString(),
-                Integer.toString(trialsPerLayer), bits.toString(), format, faultModel, Integer.toString(bitsPerFault),
-                multiBit, detectorIdentity(rangeDetector), target, Integer.toString(imagesPerShard),
-                Integer.toString(maxBatch), sampling.identity());
+        List<String> parts = new ArrayList<>();
+        for (RecordComponent c : CampaignSpec.class.getRecordComponents()) {
+            if (!NOT_IN_RUN_ID.contains(c.getName())) {
+                parts.add(render(value(c, this)));
+            }
+        }
+        return String.join("|", parts);
     }
 
-    /** The detector as the run id spells it: campaigns from before the GoldenEye mode keep their ids. */
-    private static String detectorIdentity(DetectorMode mode) {
-        return switch (mode) {
-            case NONE -> "false";
-            case CLAMP -> "true";
-            default -> mode.id();
-        };
+    private static String render(Object v) {
+        if (v instanceof DetectorMode mode) {
+            return switch (mode) {
+                case NONE -> "false";
+                case CLAMP -> "true";
+                default -> mode.id();
+            };
+        }
+        if (v instanceof Sampling s) {
+            return s.identity();
+        }
+        if (v instanceof Choice choice) {
+            return choice.id();
+        }
+        if (v instanceof Record r) {
+            List<String> fields = new ArrayList<>();
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                fields.add(c.getName() + "=" + render(value(c, r)));
+            }
+            return r.getClass().getSimpleName() + "[" + String.join(", ", fields) + "]";
+        }
+        if (v instanceof List<?> list) {
+            return "[" + String.join(", ", list.stream().map(CampaignSpec::render).toList()) + "]";
+        }
+        return String.valueOf(v);
+    }
+
+    private static Object value(RecordComponent c, Object record) {
+        try {
+            return c.getAccessor().invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + c.getName() + " of " + record.getClass(), e);
+        }
     }
 
     /** True for a weight-fault campaign. */
     public boolean weightFaults() {
-        return target.equals(TARGET_WEIGHTS);
-    }
-
-    /** The number format. */
-    public NumberFormat numberFormat() {
-        return NumberFormat.byId(format);
+        return target == Target.WEIGHTS;
     }
 
     /** The bits trials draw from: the configured ones, or every bit of the format. */
@@ -167,7 +263,7 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         if (!bits.isEmpty()) {
             return bits.stream().mapToInt(Integer::intValue).toArray();
         }
-        int[] all = new int[numberFormat().bits()];
+        int[] all = new int[format.bits()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
@@ -177,23 +273,20 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
     /**
      * Where the trial images come from.
      *
-     * @param dataset dataset id ({@code fashion-mnist}, {@code mnist})
+     * @param dataset dataset id ({@code fashion-mnist}, {@code cifar10}, ...)
      * @param path directory searched first (may be null: the dataset's system directory)
-     * @param split {@code train} or {@code test}
+     * @param split the split
      * @param count the first {@code count} images of the split are used
      */
-    public record ImageSource(String dataset, String path, String split, int count) implements Serializable {
-        private static final long serialVersionUID = 1L;
+    public record ImageSource(String dataset, String path, Split split, int count) implements Serializable {
+        private static final long serialVersionUID = 2L;
 
         /** Validates the fields that need no file system. */
         public ImageSource {
             if (dataset == null || dataset.isBlank()) {
                 throw new IllegalArgumentException("images.dataset is missing; expected e.g. fashion-mnist");
             }
-            split = split == null ? "test" : split;
-            if (!split.equals("test") && !split.equals("train")) {
-                throw new IllegalArgumentException("images.split '" + split + "' unknown; expected test or train");
-            }
+            present(split, "images.split", Split.class);
             if (count < 1) {
                 throw new IllegalArgumentException("images.count " + count + " must be >= 1");
             }

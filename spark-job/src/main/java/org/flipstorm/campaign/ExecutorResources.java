@@ -59,7 +59,7 @@ final class ExecutorResources {
         String key = src.dataset() + "|" + src.path() + "|" + src.split();
         return DATA.computeIfAbsent(key, k -> {
             try {
-                return Datasets.load(src.dataset(), src.split(), Optional.ofNullable(src.path()).map(Path::of));
+                return Datasets.load(src.dataset(), src.split().id(), Optional.ofNullable(src.path()).map(Path::of));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (ZooException e) {

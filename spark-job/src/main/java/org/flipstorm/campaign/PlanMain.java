@@ -63,8 +63,8 @@ public final class PlanMain implements Callable<Integer> {
         CampaignSpec spec = p.spec();
         Sampling s = spec.sampling();
         out.printf(Locale.ROOT, "campaign %s: model %s, %d of %d images eligible (%s), groups by %s, %s%n",
-                spec.name(), p.card().modelId(), p.eligibleImages().length, spec.images().count(), s.eligible(),
-                s.groups(), s.target().equals(Sampling.MARGIN) ? String.format(Locale.ROOT,
+                spec.name(), p.card().modelId(), p.eligibleImages().length, spec.images().count(), s.eligible().id(),
+                s.groups().id(), s.target() == Sampling.Target.MARGIN ? String.format(Locale.ROOT,
                         "+-%.2f%% at %.0f%% confidence (Leveugle et al. 2009, finite population)", s.margin() * 100,
                         s.confidence() * 100) : spec.trialsPerLayer() + " trials per group");
         out.printf(Locale.ROOT, "%-5s %-16s %4s %16s %12s%n", "group", "layer", "bit", "population", "trials");

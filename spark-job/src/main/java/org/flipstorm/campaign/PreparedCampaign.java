@@ -45,10 +45,10 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         Path modelZip = ModelFiles.local(spec.model(), new org.apache.hadoop.conf.Configuration());
         ModelStore.LoadedModel model = ModelStore.load(modelZip);
         CampaignSpec.ImageSource src = spec.images();
-        ImageSet images = Datasets.load(src.dataset(), src.split(), Optional.ofNullable(src.path()).map(Path::of));
+        ImageSet images = Datasets.load(src.dataset(), src.split().id(), Optional.ofNullable(src.path()).map(Path::of));
         if (src.count() > images.size()) {
             throw new IllegalArgumentException("images.count " + src.count() + " exceeds the " + images.size()
-                    + " images of " + src.dataset() + "/" + src.split());
+                    + " images of " + src.dataset() + "/" + src.split().id());
         }
         InjectableNetwork stack = InjectableNetwork.of(model.network());
         long[] neurons = new long[stack.size()];
@@ -65,7 +65,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                 neurons[k] = one.neurons(k);
             }
         }
-        if (!spec.weightFaults() && (spec.rangeDetector().active() || spec.numberFormat().quantised())) {
+        if (!spec.weightFaults() && (spec.rangeDetector().active() || spec.format().quantised())) {
             RangeProfile ranges = ranges(modelZip, model.card().weightsSha256(), stack);
             for (int k = 0; k < maxAbs.length; k++) {
                 maxAbs[k] = ranges.maxAbs(k);
@@ -78,9 +78,9 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
                 spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), model.card().inputNormalization());
         int[] candidates = spec.sampling().heldOut(src.count());
-        int[] eligible = spec.sampling().eligible().equals(Sampling.ALL) ? candidates
+        int[] eligible = spec.sampling().eligible() == Sampling.Eligible.ALL ? candidates
                 : correctlyClassified(stack, images, candidates, model.card().inputNormalization(),
-                        spec.sampling().eligible().equals(Sampling.CORRECT_MARGIN));
+                        spec.sampling().eligible() == Sampling.Eligible.CORRECT_MARGIN);
         if (eligible.length == 0) {
             throw new IllegalArgumentException("the model classifies none of the " + src.count() + " images correctly,"
                     + " so no image is eligible; check the model and dataset, or set campaign.sampling.eligible = all");

@@ -1,7 +1,9 @@
 package org.flipstorm.campaign;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.io.Serializable;
 import java.util.Locale;
+import org.flipstorm.common.Choice;
 import org.flipstorm.common.stats.Intervals;
 
 /**
@@ -24,52 +26,61 @@ import org.flipstorm.common.stats.Intervals;
  * @param holdoutSeed seed of that subset (GoldenEye used 9001 with Python's generator; the
  *     subset here comes from {@code SplittableRandom}, so it is not the same images)
  */
-public record Sampling(String target, double margin, double confidence, String groups, String eligible,
+public record Sampling(Target target, double margin, double confidence, Groups groups, Eligible eligible,
                        boolean adaptive, long firstRound, double growth, double holdout, long holdoutSeed)
         implements Serializable {
-    private static final long serialVersionUID = 1L;
-    /** Target: a fixed count per group. */
-    public static final String TRIALS = "trials";
-    /** Target: a margin of error at a confidence. */
-    public static final String MARGIN = "margin";
-    /** Groups by layer. */
-    public static final String BY_LAYER = "layer";
-    /** Groups by layer and bit. */
-    public static final String BY_LAYER_BIT = "layer_bit";
-    /** Eligible images: correctly classified by the clean model. */
-    public static final String CORRECT = "correct";
-    /** Eligible images: correctly classified with a clean top2diff > 0 (GoldenEye). */
-    public static final String CORRECT_MARGIN = "correct-margin";
-    /** Eligible images: all. */
-    public static final String ALL = "all";
+    private static final long serialVersionUID = 2L;
 
-    /** Default of {@link #firstRound}. */
-    public static final long FIRST_ROUND_DEFAULT = 200;
-    /** Default of {@link #growth}. */
-    public static final double GROWTH_DEFAULT = 1.5;
-    /** Default of {@link #holdoutSeed}: GoldenEye's split seed. */
-    public static final long HOLDOUT_SEED_DEFAULT = 9001;
+    /** How the trial count of a group is set. */
+    public enum Target implements Choice {
+        /** A fixed count per group (the spec's {@code trials-per-layer}). */
+        TRIALS,
+        /** The count for a margin of error at a confidence (Leveugle et al. 2009). */
+        MARGIN;
 
-    /** Defaults: fixed counts per layer, trials on correctly classified images only, no adaptive stop. */
-    public static final Sampling DEFAULT = new Sampling(TRIALS, 0.01, 0.95, BY_LAYER, CORRECT, false,
-            FIRST_ROUND_DEFAULT, GROWTH_DEFAULT);
-
-    /** A sampling over every image of the source (no held-out subset). */
-    public Sampling(String target, double margin, double confidence, String groups, String eligible,
-                    boolean adaptive, long firstRound, double growth) {
-        this(target, margin, confidence, groups, eligible, adaptive, firstRound, growth, 1.0, HOLDOUT_SEED_DEFAULT);
+        @Override
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
-    /** A sampling without adaptive stop. */
-    public Sampling(String target, double margin, double confidence, String groups, String eligible) {
-        this(target, margin, confidence, groups, eligible, false, FIRST_ROUND_DEFAULT, GROWTH_DEFAULT);
+    /** What a group is. */
+    public enum Groups implements Choice {
+        /** One group per (model, layer). */
+        LAYER,
+        /** One group per (model, layer, bit). */
+        LAYER_BIT;
+
+        @Override
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Which images trials may use. */
+    public enum Eligible implements Choice {
+        /** Images the clean model classifies correctly. */
+        CORRECT,
+        /** Correctly classified with a clean top2diff > 0 (GoldenEye's rule). */
+        CORRECT_MARGIN,
+        /** Every image of the source. */
+        ALL;
+
+        @Override
+        @JsonValue
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** Checks every field; messages name the bad value and the expected form. */
     public Sampling {
-        oneOf("sampling.target", target, TRIALS, MARGIN);
-        oneOf("sampling.groups", groups, BY_LAYER, BY_LAYER_BIT);
-        oneOf("sampling.eligible", eligible, CORRECT, CORRECT_MARGIN, ALL);
+        if (target == null || groups == null || eligible == null) {
+            throw new IllegalArgumentException("sampling.target, sampling.groups and sampling.eligible are required;"
+                    + " expected e.g. trials, layer and correct");
+        }
         if (!(holdout > 0 && holdout <= 1)) {
             throw new IllegalArgumentException("sampling.holdout " + holdout + " must be in (0, 1], e.g. 0.2 for"
                     + " GoldenEye's 20% split; 1 draws from every image");
@@ -80,9 +91,9 @@ public record Sampling(String target, double margin, double confidence, String g
         if (!(confidence > 0.5 && confidence < 1)) {
             throw new IllegalArgumentException("sampling.confidence " + confidence + " must be in (0.5, 1), e.g. 0.95");
         }
-        if (adaptive && !target.equals(MARGIN)) {
+        if (adaptive && target != Target.MARGIN) {
             throw new IllegalArgumentException("sampling.adaptive = true stops each group at a margin of error, so it"
-                    + " needs sampling.target = margin (now '" + target + "')");
+                    + " needs sampling.target = margin (now '" + target.id() + "')");
         }
         if (firstRound < 1) {
             throw new IllegalArgumentException("sampling.first-round " + firstRound + " must be a positive number of"
@@ -118,24 +129,16 @@ public record Sampling(String target, double margin, double confidence, String g
 
     /** True when groups are split by bit. */
     public boolean byBit() {
-        return groups.equals(BY_LAYER_BIT);
+        return groups == Groups.LAYER_BIT;
     }
 
     /** Stable text for the campaign identity. */
     public String identity() {
-        String fixed = String.format(Locale.ROOT, "%s/%.6f/%.6f/%s/%s", target, margin, confidence, groups, eligible);
+        String fixed = String.format(Locale.ROOT, "%s/%.6f/%.6f/%s/%s", target.id(), margin, confidence, groups.id(),
+                eligible.id());
         // Campaigns without adaptive stop keep the identity (and campaign id) they had before it existed.
         String id = adaptive ? fixed + String.format(Locale.ROOT, "/adaptive/%d/%.6f", firstRound, growth) : fixed;
         return holdout < 1 ? id + String.format(Locale.ROOT, "/holdout/%.6f/%d", holdout, holdoutSeed) : id;
-    }
-
-    private static void oneOf(String key, String v, String... allowed) {
-        for (String a : allowed) {
-            if (a.equals(v)) {
-                return;
-            }
-        }
-        throw new IllegalArgumentException(key + " '" + v + "' unknown; expected one of " + String.join(", ", allowed));
     }
 
     /**

@@ -51,7 +51,7 @@ public final class TrialPlanner {
             for (int bit : groupBits) {
                 long population = Math.multiplyExact(Math.multiplyExact((long) eligibleImages, layer.neurons()),
                         bit >= 0 ? 1 : bits.length);
-                long n = s.target().equals(Sampling.TRIALS) ? Math.min(spec.trialsPerLayer(), population)
+                long n = s.target() == Sampling.Target.TRIALS ? Math.min(spec.trialsPerLayer(), population)
                         : Sampling.leveugle(population, s.margin(), s.confidence());
                 out.add(new Group(out.size(), layer, bit, population, n, next));
                 next += n;
@@ -90,8 +90,8 @@ public final class TrialPlanner {
         if (k == 1) {
             return 1 << first;
         }
-        if (!spec.multiBit().equals(CampaignSpec.MULTI_BIT_RANDOM)) {
-            int start = Math.min(first, spec.numberFormat().bits() - k);
+        if (spec.multiBit() != CampaignSpec.MultiBit.RANDOM) {
+            int start = Math.min(first, spec.format().bits() - k);
             return (int) (((1L << k) - 1) << start);
         }
         SplittableRandom r = new SplittableRandom(mix(spec.seed(), trialId));

@@ -82,9 +82,9 @@ public final class TrialRows {
     /** One row for one trial's result. */
     static Row toRow(CampaignContext ctx, Trial trial, int label, TrialResult r) {
         return RowFactory.create(ctx.campaignId(), trial.trialId(), ctx.modelId(), ctx.variant(), trial.imageIndex(),
-                label, trial.layerIndex(), ctx.layer(trial.layerIndex()).name(), trial.neuronIndex(), ctx.format(),
+                label, trial.layerIndex(), ctx.layer(trial.layerIndex()).name(), trial.neuronIndex(), ctx.format().id(),
                 trial.bit(), r.valueBefore(), r.valueAfter(), r.goldenTop1(), r.faultyTop1(), r.goldenConfidence(),
-                r.faultyConfidence(), r.goldenTop2diff(), r.outcome().id(), r.deltaLoss(), ctx.faultModel(),
+                r.faultyConfidence(), r.goldenTop2diff(), r.outcome().id(), r.deltaLoss(), ctx.faultModel().id(),
                 trial.mask(), ctx.rangeDetector().active(), ctx.weightFaults() ? "weight" : "activation",
                 ctx.architecture() == null ? "" : ctx.architecture(), ctx.rangeDetector().id());
     }

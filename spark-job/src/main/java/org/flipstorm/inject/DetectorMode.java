@@ -1,13 +1,15 @@
 package org.flipstorm.inject;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
+import org.flipstorm.common.Choice;
 
 /**
  * Whether and how a faulty activation passes a range detector (see {@link RangeDetector}).
  * Config values: {@code none} (or {@code false}), {@code clamp} (or {@code true}) and
  * {@code goldeneye}.
  */
-public enum DetectorMode {
+public enum DetectorMode implements Choice {
     /** No detector: the faulty value goes on as it is. */
     NONE,
     /** FlipStorm's first detector: clamp to +-max, NaN becomes 0. */
@@ -19,6 +21,8 @@ public enum DetectorMode {
     GOLDENEYE;
 
     /** The id in configs and the trial schema. */
+    @Override
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -1,10 +1,12 @@
 package org.flipstorm.inject;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
+import org.flipstorm.common.Choice;
 
 /** What a fault does to the bits it hits. */
-public enum FaultOp {
+public enum FaultOp implements Choice {
     /** Transient bit flip: each hit bit is inverted. */
     FLIP,
     /** Stuck-at-0: each hit bit reads 0. */
@@ -22,6 +24,8 @@ public enum FaultOp {
     }
 
     /** Id as in configs and the trial schema: {@code flip}, {@code stuck_at_0}, {@code stuck_at_1}. */
+    @Override
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

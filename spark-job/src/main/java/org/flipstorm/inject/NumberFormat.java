@@ -1,14 +1,16 @@
 package org.flipstorm.inject;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
+import org.flipstorm.common.Choice;
 
 /**
  * The number format a fault hits. FP32 is native; FP16, BF16 and INT8 are emulated: the FP32
  * value is rounded to the format, the fault changes the format's encoding, and the result is
  * converted back to FP32 for the rest of the network.
  */
-public enum NumberFormat {
+public enum NumberFormat implements Choice {
     /** IEEE-754 binary32. */
     FP32(32),
     /** IEEE-754 binary16 (half precision): 1 sign, 5 exponent, 10 fraction bits. */
@@ -38,6 +40,8 @@ public enum NumberFormat {
     }
 
     /** Lower-case id as used in configs and the trial schema, e.g. {@code bf16}, {@code int8-pytorchfi}. */
+    @Override
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

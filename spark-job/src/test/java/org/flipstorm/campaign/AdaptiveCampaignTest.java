@@ -78,7 +78,8 @@ class AdaptiveCampaignTest {
                 sdcByLayer.merge(layer, 1L, Long::sum);
             }
         }
-        Sampling s = new Sampling(Sampling.MARGIN, 0.05, 0.95, Sampling.BY_LAYER, Sampling.ALL, true, 50, 2);
+        Sampling s = new Sampling(Sampling.Target.MARGIN, 0.05, 0.95, Sampling.Groups.LAYER, Sampling.Eligible.ALL, true, 50, 2,
+                1.0, 9001);
         int byMargin = 0;
         int byPlan = 0;
         Map<Integer, JsonNode> planned = new HashMap<>();

@@ -45,6 +45,12 @@ public final class Fixtures {
      */
     public record Outcome(int status, String out, String err) {}
 
+    /** The sampling of reference.conf (every default). */
+    static Sampling defaultSampling() {
+        return CampaignConfig.fromHocon("campaign { name = d, model = m.zip, images { dataset = fashion-mnist,"
+                + " count = 1 }, trials-per-layer = 1 }").sampling();
+    }
+
     /** Runs the campaign command in this JVM with {@code argv} and captures what it prints. */
     public static Outcome campaign(String... argv) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RoundScheduleTest {
-    private static final Sampling ADAPTIVE = new Sampling(Sampling.MARGIN, 0.01, 0.95, Sampling.BY_LAYER,
-            Sampling.ALL, true, 200, 1.5);
+    private static final Sampling ADAPTIVE = new Sampling(Sampling.Target.MARGIN, 0.01, 0.95,
+            Sampling.Groups.LAYER, Sampling.Eligible.ALL, true, 200, 1.5, 1.0, 9001);
 
     private static TrialPlanner.Group group(int id, long trials) {
         return new TrialPlanner.Group(id, new TargetLayer(id, "l" + id, 1000, Float.NaN), -1, 1_000_000, trials,
@@ -76,15 +76,15 @@ class RoundScheduleTest {
 
     @Test
     void adaptiveStopNeedsAMarginTargetAndSaneRounds() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Sampling(Sampling.TRIALS,
-                0.01, 0.95, Sampling.BY_LAYER, Sampling.ALL, true, 200, 1.5));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Sampling(Sampling.Target.TRIALS,
+                0.01, 0.95, Sampling.Groups.LAYER, Sampling.Eligible.ALL, true, 200, 1.5, 1.0, 9001));
         assertTrue(e.getMessage().contains("needs sampling.target = margin"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Sampling(Sampling.MARGIN, 0.01, 0.95, Sampling.BY_LAYER,
-                Sampling.ALL, true, 0, 1.5));
-        e = assertThrows(IllegalArgumentException.class, () -> new Sampling(Sampling.MARGIN, 0.01, 0.95,
-                Sampling.BY_LAYER, Sampling.ALL, true, 200, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> new Sampling(Sampling.Target.MARGIN, 0.01, 0.95,
+                Sampling.Groups.LAYER, Sampling.Eligible.ALL, true, 0, 1.5, 1.0, 9001));
+        e = assertThrows(IllegalArgumentException.class, () -> new Sampling(Sampling.Target.MARGIN, 0.01, 0.95,
+                Sampling.Groups.LAYER, Sampling.Eligible.ALL, true, 200, 1.0, 1.0, 9001));
         assertTrue(e.getMessage().contains("sampling.growth 1.0 must be in (1, 16]"), e.getMessage());
-        assertEquals(Sampling.DEFAULT.identity(), new Sampling(Sampling.TRIALS, 0.01, 0.95, Sampling.BY_LAYER,
-                Sampling.CORRECT).identity(), "campaigns without adaptive stop keep their ids");
+        assertEquals("trials/0.010000/0.950000/layer/correct", Fixtures.defaultSampling().identity(),
+                "campaigns without adaptive stop or hold-out keep their ids");
     }
 }

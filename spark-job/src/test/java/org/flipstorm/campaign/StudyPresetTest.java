@@ -43,8 +43,8 @@ class StudyPresetTest {
                 org.apache.spark.sql.Encoders.STRING()).collectAsList());
         assertEquals(new TreeSet<>(List.of("conv1", "conv2", "fc1", "features", "cosine")), layers);
         RangeProfile ranges = RangeProfile.read(RangeProfile.pathFor(MODEL));
-        Sampling s = new Sampling(Sampling.TRIALS, 0.01, 0.95, Sampling.BY_LAYER, Sampling.CORRECT_MARGIN, false, 200,
-                1.5, 0.2, 9001);
+        Sampling s = new Sampling(Sampling.Target.TRIALS, 0.01, 0.95, Sampling.Groups.LAYER,
+                Sampling.Eligible.CORRECT_MARGIN, false, 200, 1.5, 0.2, 9001);
         Set<Integer> split = new TreeSet<>();
         for (int i : s.heldOut(500)) {
             split.add(i);

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.flipstorm.common.Choice;
 import org.flipstorm.inject.DetectorMode;
+import org.flipstorm.inject.FaultOp;
+import org.flipstorm.inject.NumberFormat;
 import org.junit.jupiter.api.Test;
 
 class TrialPlannerTest {
@@ -20,9 +23,10 @@ class TrialPlannerTest {
     }
 
     private static CampaignSpec spec(long seed, List<Integer> bits, String format, int k, String multiBit) {
-        return new CampaignSpec("p", seed, "m.zip", new CampaignSpec.ImageSource("fashion-mnist", null, "test", 100),
-                List.of("all"), 500, bits, format, "flip", k, multiBit, DetectorMode.NONE, "activations", "out", false, 10, 64, null,
-                null);
+        return new CampaignSpec("p", seed, "m.zip", new CampaignSpec.ImageSource("fashion-mnist", null,
+                CampaignSpec.Split.TEST, 100), List.of("all"), 500, bits, NumberFormat.byId(format), FaultOp.FLIP, k,
+                Choice.parse(CampaignSpec.MultiBit.class, "multi-bit", multiBit), DetectorMode.NONE,
+                CampaignSpec.Target.ACTIVATIONS, "out", false, 10, 64, "local[2]", Fixtures.defaultSampling());
     }
 
     private static List<Trial> all(List<Shard> shards) {
@@ -128,8 +132,8 @@ class TrialPlannerTest {
         CampaignSpec base = spec(3, List.of(30, 31));
         CampaignSpec spec = new CampaignSpec(base.name(), base.seed(), base.model(), base.images(), base.layers(),
                 1, base.bits(), base.format(), base.faultModel(), 1, base.multiBit(), DetectorMode.NONE, base.target(),
-                base.output(), false, 10, 64, null, new Sampling(Sampling.MARGIN, 0.05, 0.95, Sampling.BY_LAYER_BIT,
-                Sampling.ALL));
+                base.output(), false, 10, 64, "local[2]", new Sampling(Sampling.Target.MARGIN, 0.05, 0.95,
+                Sampling.Groups.LAYER_BIT, Sampling.Eligible.ALL, false, 200, 1.5, 1.0, 9001));
         List<TrialPlanner.Group> groups = TrialPlanner.groups(spec, LAYERS, 100);
         assertEquals(6, groups.size(), "3 layers x 2 bits");
         TrialPlanner.Group conv1bit31 = groups.get(1);
