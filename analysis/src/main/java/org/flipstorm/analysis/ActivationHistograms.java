@@ -1,9 +1,13 @@
 package org.flipstorm.analysis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Per-layer histograms of clean activation values, from the profiling pass a campaign stores as
@@ -28,12 +32,28 @@ public final class ActivationHistograms {
      */
     public record Bin(String modelId, int layerIndex, String layerName, int bin, double low, double high, long count) {}
 
-    /** The histograms of campaign directory {@code campaignDir}, empty if it has none. */
+    /**
+     * The histograms of campaign directory {@code campaignDir}, or of every campaign directly under
+     * it when it is a directory of campaigns; empty if there are none.
+     */
     public static List<Bin> compute(QueryEngine engine, Path campaignDir) {
-        Path dir = campaignDir.resolve(DIR);
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        if (Files.isDirectory(campaignDir.resolve(DIR))) {
+            return of(engine, campaignDir.resolve(DIR));
         }
+        List<Bin> all = new ArrayList<>();
+        try (Stream<Path> children = Files.list(campaignDir)) {
+            for (Path c : children.sorted().toList()) {
+                if (Files.isDirectory(c.resolve(DIR))) {
+                    all.addAll(of(engine, c.resolve(DIR)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + campaignDir, e);
+        }
+        return all;
+    }
+
+    private static List<Bin> of(QueryEngine engine, Path dir) {
         return engine.query(dir, "activation_histograms.sql", Map.of("activations", engine.trialsSource(dir)),
                 r -> new Bin(r.getString("model_id"), r.getInt("layer_index"), r.getString("layer_name"),
                         r.getInt("bin"), r.getDouble("low"), r.getDouble("high"), r.getLong("count")));

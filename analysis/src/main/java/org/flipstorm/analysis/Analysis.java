@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.flipstorm.common.schema.TrialColumn;
 
 /**
  * Everything the study reports about one directory of trials, computed once with one engine, and
@@ -40,9 +41,10 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
 
     /** The study comparison (seeded, 2,000 resamples), empty without a pair or with mixed fault settings. */
     private static List<StudyRatios.Comparison> study(QueryEngine engine, Path trials, double confidence) {
-        for (String column : List.of("variant", "architecture", "format", "fault_model", "target", "range_detector",
-                "campaign_id", "trial_id")) {
-            if (!engine.hasColumn(trials, column)) {
+        for (TrialColumn column : List.of(TrialColumn.VARIANT, TrialColumn.ARCHITECTURE, TrialColumn.FORMAT,
+                TrialColumn.FAULT_MODEL, TrialColumn.TARGET, TrialColumn.RANGE_DETECTOR, TrialColumn.CAMPAIGN_ID,
+                TrialColumn.TRIAL_ID)) {
+            if (!engine.hasColumn(trials, column.id())) {
                 return List.of(); // a hand-made or foreign table without the fault settings: nothing to pair safely
             }
         }

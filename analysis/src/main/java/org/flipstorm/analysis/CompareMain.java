@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.flipstorm.common.cli.Cli;
 import org.flipstorm.common.cli.HelpOption;
+import org.flipstorm.common.schema.TrialColumn;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -148,13 +149,12 @@ public final class CompareMain implements Callable<Integer> {
     /** Each model of a trial table with its fault setting, as {@code model format/fault/target/detector}. */
     static Set<String> settings(QueryEngine engine, Path trials) {
         Map<String, String> cols = new LinkedHashMap<>();
-        for (String c : List.of("format", "fault_model", "target")) {
-            cols.put(c, engine.hasColumn(trials, c) ? c : "'?'");
+        for (TrialColumn c : List.of(TrialColumn.FORMAT, TrialColumn.FAULT_MODEL, TrialColumn.TARGET)) {
+            cols.put(c.id(), engine.hasColumn(trials, c.id()) ? c.id() : "'?'");
         }
-        String legacy = engine.hasColumn(trials, "range_detector")
-                ? "CASE WHEN range_detector THEN 'clamp' ELSE 'none' END" : "'?'";
-        cols.put("detector", engine.hasColumn(trials, "range_detector_mode")
-                ? "coalesce(range_detector_mode, " + legacy + ")" : legacy);
+        String legacy = engine.hasColumn(trials, TrialColumn.RANGE_DETECTOR.id()) ? StudyRatios.LEGACY_DETECTOR : "'?'";
+        cols.put("detector", engine.hasColumn(trials, TrialColumn.RANGE_DETECTOR_MODE.id())
+                ? "coalesce(" + TrialColumn.RANGE_DETECTOR_MODE.id() + ", " + legacy + ")" : legacy);
         return new java.util.TreeSet<>(engine.query(trials, "fault_settings.sql", cols, r -> r.getString("model_id")
                 + " " + r.getString("format") + "/" + r.getString("fault_model") + "/" + r.getString("target")
                 + "/detector=" + r.getString("detector")));

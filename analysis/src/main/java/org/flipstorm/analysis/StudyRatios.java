@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.flipstorm.common.schema.TrialColumn;
 import org.flipstorm.common.stats.Intervals;
 
 /**
@@ -31,6 +32,9 @@ import org.flipstorm.common.stats.Intervals;
  * linear module sees. Such a variant's own {@code logits} (after the scale) stays unpaired.
  */
 public final class StudyRatios {
+    /** The detector of trial schema 1, which has only the boolean range_detector (true meant clamp). */
+    static final String LEGACY_DETECTOR = "CASE WHEN range_detector THEN 'clamp' ELSE 'none' END";
+
     /** Variant name of the baseline head in trial rows. */
     public static final String BASELINE = Improvement.BASELINE;
     /** The pre-scale layer of a cosine head. */
@@ -57,10 +61,8 @@ public final class StudyRatios {
     public static Loaded load(QueryEngine engine, java.nio.file.Path trials) {
         List<Trial> rows = new ArrayList<>();
         Set<String> settings = new TreeSet<>();
-        // Trial schema 1 has only the boolean range_detector (true meant clamp).
-        String legacy = "CASE WHEN range_detector THEN 'clamp' ELSE 'none' END";
-        String detector = engine.hasColumn(trials, "range_detector_mode")
-                ? "coalesce(range_detector_mode, " + legacy + ")" : legacy;
+        String detector = engine.hasColumn(trials, TrialColumn.RANGE_DETECTOR_MODE.id())
+                ? "coalesce(" + TrialColumn.RANGE_DETECTOR_MODE.id() + ", " + LEGACY_DETECTOR + ")" : LEGACY_DETECTOR;
         engine.query(trials, "trial_outcomes.sql", Map.of("detector", detector), r -> {
             settings.add(r.getString("format") + "/" + r.getString("fault_model") + "/" + r.getString("target")
                     + "/detector=" + r.getString("detector"));

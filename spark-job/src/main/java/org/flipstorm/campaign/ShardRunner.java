@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.flipstorm.common.schema.TrialColumn;
 import org.flipstorm.inject.Fault;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.InjectionEngine;
@@ -34,8 +35,8 @@ final class ShardRunner {
 
     /** Trials and SDCs per group; {@code rows} are the shard's, in trial-id order like its trials. */
     static Map<Integer, RoundSchedule.Count> groupCounts(Shard shard, List<Row> rows) {
-        int idField = TrialRows.SCHEMA.fieldIndex(TrialRows.TRIAL_ID);
-        int outcomeField = TrialRows.SCHEMA.fieldIndex(TrialRows.OUTCOME);
+        int idField = TrialRows.SCHEMA.fieldIndex(TrialColumn.TRIAL_ID.id());
+        int outcomeField = TrialRows.SCHEMA.fieldIndex(TrialColumn.OUTCOME.id());
         List<Trial> trials = shard.trials();
         if (trials.size() != rows.size()) {
             throw new IllegalStateException("shard " + shard.shardId() + " produced " + rows.size() + " rows for "

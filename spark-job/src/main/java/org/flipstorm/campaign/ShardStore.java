@@ -31,10 +31,8 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.flipstorm.common.io.AtomicFiles;
+import org.flipstorm.common.schema.TrialColumn;
 
 /**
  * Exactly-once storage of a campaign's trials, one shard at a time, on any Hadoop file system.
@@ -194,8 +192,8 @@ public final class ShardStore {
         Path staging = new Path(stagingDir(campaignDir, runId),
                 String.format("shard-%06d-%s", shardId, UUID.randomUUID()));
         Map<List<String>, List<Row>> byPartition = new LinkedHashMap<>();
-        int model = TrialRows.SCHEMA.fieldIndex(TrialRows.MODEL_ID);
-        int layer = TrialRows.SCHEMA.fieldIndex(TrialRows.LAYER_NAME);
+        int model = TrialRows.SCHEMA.fieldIndex(TrialColumn.MODEL_ID.id());
+        int layer = TrialRows.SCHEMA.fieldIndex(TrialColumn.LAYER_NAME.id());
         for (Row r : rows) {
             byPartition.computeIfAbsent(List.of(r.getString(model), r.getString(layer)), k -> new ArrayList<>()).add(r);
         }
@@ -204,7 +202,7 @@ public final class ShardStore {
             Map<Path, Path> moves = new LinkedHashMap<>();
             Map<Path, Long> rowsOf = new LinkedHashMap<>();
             for (Map.Entry<List<String>, List<Row>> e : byPartition.entrySet()) {
-                String partition = TrialRows.MODEL_ID + "=" + escape(e.getKey().get(0)) + "/" + TrialRows.LAYER_NAME
+                String partition = TrialColumn.MODEL_ID.id() + "=" + escape(e.getKey().get(0)) + "/" + TrialColumn.LAYER_NAME.id()
                         + "=" + escape(e.getKey().get(1));
                 Path tmp = new Path(new Path(staging, partition), fileName);
                 writeParquet(conf, store.parquetFile(tmp), e.getValue());
@@ -333,33 +331,10 @@ public final class ShardStore {
         }
     }
 
-    /** One file column: its name, its position in the trial row, and its Parquet type. */
-    private record Column(String name, int rowIndex, PrimitiveTypeName type) {}
-
-    /** The trial row's columns without the partition columns, in row order. */
-    private static final List<Column> COLUMNS = columns();
+    /** The trial columns written into each file (the partition columns are its directories). */
+    private static final List<TrialColumn> COLUMNS = java.util.Arrays.stream(TrialColumn.values())
+            .filter(c -> !c.partition()).toList();
     private static final MessageType FILE_SCHEMA = fileSchema();
-
-    private static List<Column> columns() {
-        List<Column> out = new ArrayList<>();
-        StructField[] fields = TrialRows.SCHEMA.fields();
-        for (int i = 0; i < fields.length; i++) {
-            if (TrialRows.PARTITION_COLUMNS.contains(fields[i].name())) {
-                continue;
-            }
-            DataType t = fields[i].dataType();
-            PrimitiveTypeName type = t.equals(DataTypes.StringType) ? PrimitiveTypeName.BINARY
-                    : t.equals(DataTypes.LongType) ? PrimitiveTypeName.INT64
-                    : t.equals(DataTypes.IntegerType) ? PrimitiveTypeName.INT32
-                    : t.equals(DataTypes.FloatType) ? PrimitiveTypeName.FLOAT
-                    : t.equals(DataTypes.BooleanType) ? PrimitiveTypeName.BOOLEAN : null;
-            if (type == null) {
-                throw new IllegalStateException("no Parquet mapping for column " + fields[i].name() + " of type " + t);
-            }
-            out.add(new Column(fields[i].name(), i, type));
-        }
-        return List.copyOf(out);
-    }
 
     private static void writeParquet(Configuration conf, org.apache.parquet.io.OutputFile file, List<Row> rows)
             throws IOException {
@@ -369,15 +344,15 @@ public final class ShardStore {
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (Row r : rows) {
                 Group g = groups.newGroup();
-                for (Column c : COLUMNS) {
-                    int i = c.rowIndex();
+                for (TrialColumn c : COLUMNS) {
+                    int i = TrialRows.SCHEMA.fieldIndex(c.id());
                     switch (c.type()) {
-                        case BINARY -> g.append(c.name(), r.getString(i));
-                        case INT64 -> g.append(c.name(), r.getLong(i));
-                        case INT32 -> g.append(c.name(), r.getInt(i));
-                        case FLOAT -> g.append(c.name(), r.getFloat(i));
-                        case BOOLEAN -> g.append(c.name(), r.getBoolean(i));
-                        default -> throw new IllegalStateException("unexpected column type " + c.type());
+                        case STRING -> g.append(c.id(), r.getString(i));
+                        case LONG -> g.append(c.id(), r.getLong(i));
+                        case INT -> g.append(c.id(), r.getInt(i));
+                        case FLOAT -> g.append(c.id(), r.getFloat(i));
+                        case DOUBLE -> g.append(c.id(), r.getDouble(i));
+                        case BOOLEAN -> g.append(c.id(), r.getBoolean(i));
                     }
                 }
                 w.write(g);
@@ -388,11 +363,14 @@ public final class ShardStore {
     /** The Parquet schema of a trial file: the trial row without the partition columns. */
     private static MessageType fileSchema() {
         Types.MessageTypeBuilder b = Types.buildMessage();
-        for (Column c : COLUMNS) {
-            if (c.type() == PrimitiveTypeName.BINARY) {
-                b.required(c.type()).as(LogicalTypeAnnotation.stringType()).named(c.name());
-            } else {
-                b.required(c.type()).named(c.name());
+        for (TrialColumn c : COLUMNS) {
+            switch (c.type()) {
+                case STRING -> b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c.id());
+                case LONG -> b.required(PrimitiveTypeName.INT64).named(c.id());
+                case INT -> b.required(PrimitiveTypeName.INT32).named(c.id());
+                case FLOAT -> b.required(PrimitiveTypeName.FLOAT).named(c.id());
+                case DOUBLE -> b.required(PrimitiveTypeName.DOUBLE).named(c.id());
+                case BOOLEAN -> b.required(PrimitiveTypeName.BOOLEAN).named(c.id());
             }
         }
         return b.named("trial");

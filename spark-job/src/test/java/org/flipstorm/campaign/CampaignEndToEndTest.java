@@ -9,10 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import java.util.Optional;
+import org.flipstorm.common.schema.TrialColumn;
 import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.data.IdxDataset;
@@ -58,16 +59,16 @@ class CampaignEndToEndTest {
         List<String> expected = Arrays.asList(TrialRows.SCHEMA.fieldNames());
         assertEquals(expected.stream().sorted().toList(), Arrays.stream(a.columns()).sorted().toList());
         assertEquals(300, a.count(), "6 layers x 50 trials");
-        assertEquals(300, a.select(TrialRows.TRIAL_ID).distinct().count(), "trial ids are unique");
-        assertEquals(6, a.select(TrialRows.LAYER_NAME).distinct().count());
+        assertEquals(300, a.select(TrialColumn.TRIAL_ID.id()).distinct().count(), "trial ids are unique");
+        assertEquals(6, a.select(TrialColumn.LAYER_NAME.id()).distinct().count());
         assertEquals(0, a.filter("outcome not in ('masked', 'sdc', 'non_finite')").count());
         assertEquals(0, a.filter("bit < 0 or bit > 31 or image_index < 0 or image_index >= 40").count());
         assertEquals(0, a.filter("outcome = 'masked' and golden_top1 != faulty_top1").count());
 
         String[] cols = expected.toArray(String[]::new);
-        List<Row> rowsA = a.selectExpr(cols).orderBy(TrialRows.TRIAL_ID).collectAsList();
+        List<Row> rowsA = a.selectExpr(cols).orderBy(TrialColumn.TRIAL_ID.id()).collectAsList();
         List<Row> rowsB = Fixtures.reader().read().parquet(second.resolve("trials").toString()).selectExpr(cols)
-                .orderBy(TrialRows.TRIAL_ID).collectAsList();
+                .orderBy(TrialColumn.TRIAL_ID.id()).collectAsList();
         assertEquals(rowsA, rowsB, "the same seed gives the same trials and outcomes");
 
         String manifest = Files.readString(first.resolve(CampaignRunner.MANIFEST));
@@ -86,11 +87,11 @@ class CampaignEndToEndTest {
         Fixtures.Outcome o = Fixtures.campaign(conf.toString());
         assertEquals(0, o.status(), o.err());
         Dataset<Row> rows = Fixtures.reader().read().parquet(output.resolve("t").resolve("trials").toString());
-        long layers = rows.select(TrialRows.LAYER_NAME).distinct().count();
+        long layers = rows.select(TrialColumn.LAYER_NAME.id()).distinct().count();
         // ResNet-8: stem (3 sites) + 3 blocks (7 sites each, 9 with a projection) + pool + logits; not the loss layer.
         assertEquals(3 + 7 + 9 + 9 + 2, layers);
         assertEquals(layers * 10, rows.count());
-        assertEquals(1, rows.filter("layer_name = 's2b1_add'").select(TrialRows.LAYER_INDEX).distinct().count());
+        assertEquals(1, rows.filter("layer_name = 's2b1_add'").select(TrialColumn.LAYER_INDEX.id()).distinct().count());
         assertEquals(0, rows.filter("architecture != 'resnet8' or target != 'activation'").count());
     }
 
