@@ -104,7 +104,7 @@ public final class CompareMain implements Callable<Integer> {
         if (!partial.isEmpty()) {
             out.println(partial);
         }
-        try (QueryEngine engine = QueryEngine.byId(engineKind.name())) {
+        try (QueryEngine engine = engineKind.open()) {
             engine.allowPartial(allowPartial);
             Path ta = LayerSummary.trialsDir(a);
             Path tb = LayerSummary.trialsDir(b);

@@ -15,7 +15,12 @@ final class DirOptions {
         /** DuckDB in this JVM (the default: fast to start, no Spark). */
         DUCKDB,
         /** A local Spark session (for trials too large for one machine's memory, or on a cluster). */
-        SPARK
+        SPARK;
+
+        /** A fresh engine of this kind (the caller closes it). */
+        QueryEngine open() {
+            return this == DUCKDB ? new DuckDbEngine() : SparkEngine.create();
+        }
     }
 
     @Parameters(index = "0", paramLabel = "DIR", description = "A campaign directory, its trials directory, or a"
@@ -35,7 +40,7 @@ final class DirOptions {
 
     /** A fresh engine of the chosen kind (the caller closes it). */
     QueryEngine openEngine() {
-        QueryEngine e = QueryEngine.byId(engine.name());
+        QueryEngine e = engine.open();
         e.allowPartial(allowPartial);
         return e;
     }

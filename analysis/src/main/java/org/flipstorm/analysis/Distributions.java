@@ -40,7 +40,8 @@ public final class Distributions {
 
     /** As {@link #deltaQuantiles(Path)}, with {@code engine}. */
     public static List<DeltaRow> deltaQuantiles(QueryEngine engine, Path trialsDir) {
-        return engine.query(trialsDir, "delta_quantiles.sql", java.util.Map.of(), rs -> new DeltaRow(
+        return engine.query(trialsDir, "delta_quantiles.sql",
+                java.util.Map.of("delta_quantiles", engine.quantiles("delta_loss", DELTA_QUANTILES)), rs -> new DeltaRow(
                 rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"),
                 rs.getLong("finite_trials"), rs.getDoubleArray("q")));
     }

@@ -1,9 +1,5 @@
 package org.flipstorm.analysis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,15 +54,7 @@ public final class LayerSummary {
 
     /** A query of this package's resources ({@code org/flipstorm/analysis/NAME}), {@code ${trials}} unreplaced. */
     public static String querySql(String name) {
-        String path = "/org/flipstorm/analysis/" + name;
-        try (InputStream in = LayerSummary.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("query resource " + path + " missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Queries.text(name);
     }
 
     /**

@@ -65,8 +65,7 @@ public interface QueryEngine extends AutoCloseable {
 
     /** Fills the placeholders of query resource {@code sqlName} and runs it over {@code trialsDir}. */
     default <T> List<T> query(Path trialsDir, String sqlName, Map<String, String> extra, RowReader<T> reader) {
-        String sql = LayerSummary.querySql(sqlName).replace("${trials}", trialsSource(trialsDir))
-                .replace("${delta_quantiles}", quantiles("delta_loss", Distributions.DELTA_QUANTILES));
+        String sql = Queries.text(sqlName).replace("${trials}", trialsSource(trialsDir));
         for (Map.Entry<String, String> e : extra.entrySet()) {
             sql = sql.replace("${" + e.getKey() + "}", e.getValue());
         }
@@ -105,14 +104,5 @@ public interface QueryEngine extends AutoCloseable {
             v[i] = values.get(i) == null ? Double.NaN : ((Number) values.get(i)).doubleValue();
         }
         return v;
-    }
-
-    /** The engine named {@code id}: {@code duckdb} or {@code spark}. */
-    static QueryEngine byId(String id) {
-        return switch (id.toLowerCase(Locale.ROOT)) {
-            case "duckdb" -> new DuckDbEngine();
-            case "spark" -> SparkEngine.create();
-            default -> throw new IllegalArgumentException("--engine '" + id + "' unknown; expected duckdb or spark");
-        };
     }
 }

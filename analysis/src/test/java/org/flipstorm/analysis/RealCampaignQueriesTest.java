@@ -85,10 +85,10 @@ class RealCampaignQueriesTest {
     void everyQueryOfTheAnalysisRunsOnBothEnginesAndAgrees() {
         Analysis duck;
         Analysis spark;
-        try (QueryEngine e = QueryEngine.byId("duckdb")) {
+        try (QueryEngine e = new DuckDbEngine()) {
             duck = Analysis.of(e, out, 0.99);
         }
-        try (QueryEngine e = QueryEngine.byId("spark")) {
+        try (QueryEngine e = SparkEngine.create()) {
             spark = Analysis.of(e, out, 0.99);
         }
         // 5 GoldenEye sites of the baseline LeNet (conv1, conv2, fc1, logits... as its graph has them) and

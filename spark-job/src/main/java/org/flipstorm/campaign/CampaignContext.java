@@ -2,11 +2,12 @@ package org.flipstorm.campaign;
 
 import java.io.Serializable;
 import java.util.List;
+import org.flipstorm.inject.Corruption;
+import org.flipstorm.inject.DetectorMode;
 import org.flipstorm.inject.FaultModel;
 import org.flipstorm.inject.FaultOp;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.NumberFormat;
-import org.flipstorm.inject.DetectorMode;
 import org.flipstorm.inject.RangeDetector;
 import org.flipstorm.zoo.data.Normalization;
 
@@ -41,11 +42,11 @@ public record CampaignContext(String campaignId, String modelId, String architec
     }
 
     /** The corruption applied to values of layer {@code index}. */
-    public InjectionEngine.Corruption corruption(int index) {
+    public Corruption corruption(int index) {
         TargetLayer layer = layer(index);
         FaultModel model = new FaultModel(format, faultModel);
         // INT8 weights use the layer's own weight range, activations the profiled activation range.
-        InjectionEngine.Corruption c = model.corruption(model.format().scaleFor(layer.maxAbs()));
+        Corruption c = model.corruption(model.format().scaleFor(layer.maxAbs()));
         return rangeDetector.active() ? RangeDetector.guard(c, layer.maxAbs(), rangeDetector) : c;
     }
 

@@ -16,20 +16,20 @@ import org.apache.hadoop.fs.Path;
  */
 final class CampaignFiles {
     /** Entries the job and the analysis write directly under a campaign directory. */
-    static final Set<String> OWN_DIRS = Set.of(CampaignRunner.TRIALS_DIR, ShardStore.COMMITS_DIR,
-            ShardStore.STAGING_DIR, CampaignRunner.ACTIVATIONS_DIR, "charts");
+    static final Set<String> OWN_DIRS = Set.of(CampaignLayout.TRIALS_DIR, ShardStore.COMMITS_DIR,
+            ShardStore.STAGING_DIR, CampaignLayout.ACTIVATIONS_DIR, "charts");
 
     private CampaignFiles() {}
 
     /** True for a directory holding a manifest or commit markers. */
     static boolean isCampaign(FileSystem fs, Path dir) throws IOException {
-        return fs.getFileStatus(dir).isDirectory() && (fs.exists(new Path(dir, CampaignRunner.MANIFEST))
+        return fs.getFileStatus(dir).isDirectory() && (fs.exists(new Path(dir, CampaignLayout.MANIFEST))
                 || fs.exists(new Path(dir, ShardStore.COMMITS_DIR)));
     }
 
     /** True for a file FlipStorm writes beside the trials: manifest (and its temp), report, tables. */
     static boolean isOwnFile(String name) {
-        return name.equals(CampaignRunner.MANIFEST) || name.equals("_" + CampaignRunner.MANIFEST + ".tmp")
+        return name.equals(CampaignLayout.MANIFEST) || name.equals("_" + CampaignLayout.MANIFEST + ".tmp")
                 || name.equals(CampaignLease.FILE)
                 || name.equals("report.html") || name.endsWith(".csv") || name.equals("improvement.txt");
     }
@@ -45,7 +45,7 @@ final class CampaignFiles {
         }
         if (!isCampaign(fs, dir)) {
             throw new IllegalArgumentException("campaign.overwrite = true, but " + dir + " is not a FlipStorm campaign"
-                    + " (it has no " + CampaignRunner.MANIFEST + " and no " + ShardStore.COMMITS_DIR + "/); nothing was"
+                    + " (it has no " + CampaignLayout.MANIFEST + " and no " + ShardStore.COMMITS_DIR + "/); nothing was"
                     + " deleted: choose another campaign name or output");
         }
     }

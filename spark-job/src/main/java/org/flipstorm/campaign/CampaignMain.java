@@ -69,7 +69,7 @@ public final class CampaignMain implements Callable<Integer> {
         PreparedCampaign prepared;
         try {
             prepared = PreparedCampaign.of(config.spec());
-            CampaignRunner.checkOutput(prepared);
+            CampaignOutput.check(prepared);
         } catch (ZooException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
@@ -86,16 +86,16 @@ public final class CampaignMain implements Callable<Integer> {
                     : String.format(Locale.ROOT, "%,d trials, %,d of them run now in %.1f s (%,.0f trials/s)",
                             r.trials(), r.trialsRun(), r.wallSeconds(), r.trialsPerSecond());
             out.printf(Locale.ROOT, "done: %s; Parquet in %s/%s, manifest %s/%s%n", what, r.campaignDir(),
-                    CampaignRunner.TRIALS_DIR, r.campaignDir(), CampaignRunner.MANIFEST);
+                    CampaignLayout.TRIALS_DIR, r.campaignDir(), CampaignLayout.MANIFEST);
             out.println("campaign directory: " + r.campaignDir());
             return 0;
         } catch (Exception e) { // SparkException is checked, yet thrown undeclared from Scala
-            if (CampaignRunner.outOfSpace(e)) {
+            if (Failures.outOfSpace(e)) {
                 err.println("campaign: the output " + prepared.spec().output() + " ran out of space; every shard"
                         + " committed so far is kept: free space and rerun the same command to resume");
                 return EXIT_BAD_INPUT;
             }
-            err.println("campaign: failed: " + CampaignRunner.firstLine(e) + "; committed shards are kept, rerun to"
+            err.println("campaign: failed: " + Failures.firstLine(e) + "; committed shards are kept, rerun to"
                     + " resume (stack trace with -Dflipstorm.trace=true)");
             if (Boolean.getBoolean("flipstorm.trace")) {
                 e.printStackTrace(err);

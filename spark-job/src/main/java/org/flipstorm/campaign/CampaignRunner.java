@@ -1,42 +1,25 @@
 package org.flipstorm.campaign;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.flipstorm.zoo.runtime.Dl4jRuntime;
-import org.flipstorm.zoo.runtime.Versions;
 
 /**
- * Runs a prepared campaign on Spark: one task per shard, rows to Parquet partitioned by model and
- * layer, then a manifest.
- *
- * <p>Output layout: {@code <output>/<name>/trials/model_id=.../layer_name=.../part-*.parquet} and
- * {@code <output>/<name>/manifest.json}. The Parquet is written to a hidden sibling directory and
- * renamed into place only when the whole write succeeded, so a failed or killed run never leaves a
- * partial {@code trials} directory behind.
+ * Runs a prepared campaign on Spark: holds the campaign's lease, runs the shards that have no
+ * commit yet (round by round with adaptive stop), one task per shard, each task writing and
+ * committing its own shard ({@link ShardStore}); then counts the committed rows, profiles the clean
+ * activations ({@link ActivationProfile}) and writes the {@link Manifest}. What is around it:
+ * {@link CampaignOutput} checks the output first, {@link SparkSessions} makes the session,
+ * {@link CampaignLayout} names the files.
  */
 public final class CampaignRunner {
-    /** Trials directory under the campaign directory. */
-    public static final String TRIALS_DIR = "trials";
-    /** Manifest file under the campaign directory. */
-    public static final String MANIFEST = "manifest.json";
     private static final long PROGRESS_INTERVAL_MS = 5_000;
 
     private CampaignRunner() {}
@@ -56,136 +39,6 @@ public final class CampaignRunner {
         }
     }
 
-    /** The campaign directory of a spec. */
-    public static Path campaignDir(CampaignSpec spec) {
-        return new Path(spec.output(), spec.name());
-    }
-
-    /**
-     * Decides what happens to an existing campaign directory, before Spark starts: nothing there,
-     * or the same campaign (same spec identity and weights, so the same campaign id) to resume; or
-     * {@code overwrite} to discard it. Anything else is refused with the differences named, and
-     * nothing is written.
-     */
-    public static void checkOutput(PreparedCampaign prepared) throws IOException {
-        CampaignSpec spec = prepared.spec();
-        Path dir = campaignDir(spec);
-        FileSystem fs;
-        boolean exists;
-        try {
-            fs = dir.getFileSystem(new Configuration());
-            exists = fs.exists(dir);
-            if (!exists && !fs.mkdirs(dir.getParent())) {
-                throw new IOException("could not create " + dir.getParent());
-            }
-        } catch (IOException | RuntimeException e) {
-            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
-            throw new IllegalArgumentException("cannot reach the campaign output " + spec.output() + ": " + why
-                    + "; expected a directory the driver and every executor can write: a local or shared path,"
-                    + " hdfs://namenode:port/dir or s3a://bucket/dir", e);
-        }
-        boolean isDir = exists && fs.getFileStatus(dir).isDirectory();
-        checkExisting(prepared, fs, dir, exists, isDir);
-        // Last, so that a refused campaign leaves its directory untouched.
-        probeWrite(fs, isDir ? dir : dir.getParent(), spec.output());
-    }
-
-    private static void checkExisting(PreparedCampaign prepared, FileSystem fs, Path dir, boolean exists,
-                                      boolean isDir) throws IOException {
-        CampaignSpec spec = prepared.spec();
-        Path manifest = new Path(dir, MANIFEST);
-        if (!exists) {
-            return;
-        }
-        if (isDir) {
-            CampaignLease.checkFree(fs, dir);
-        }
-        if (spec.overwrite()) {
-            CampaignFiles.checkOverwritable(fs, dir);
-            return;
-        }
-        if (!fs.getFileStatus(dir).isDirectory()) {
-            throw new IllegalArgumentException("campaign output " + dir + " is a file, not a campaign directory;"
-                    + " choose another campaign name or output");
-        }
-        if (fs.exists(manifest)) {
-            JsonNode old = readManifest(fs, manifest);
-            String oldId = old.path("campaign_id").asText();
-            if (oldId.equals(prepared.context().campaignId())) {
-                return;
-            }
-            throw new IllegalArgumentException("campaign " + dir + " was started with another spec or other weights ("
-                    + specDifferences(old, prepared) + "); a campaign cannot change under its results: choose"
-                    + " another campaign name, or set campaign.overwrite = true to discard it");
-        }
-        if (fs.exists(new Path(dir, TRIALS_DIR))) {
-            throw new IllegalArgumentException("campaign output " + new Path(dir, TRIALS_DIR) + " exists without a"
-                    + " manifest, so it cannot be resumed; choose another campaign name or output, or set"
-                    + " campaign.overwrite = true");
-        }
-    }
-
-    /** Creates and deletes a small file in {@code dir}: an unwritable output fails here, before Spark starts. */
-    private static void probeWrite(FileSystem fs, Path dir, String output) {
-        Path probe = new Path(dir, ".flipstorm-probe-" + UUID.randomUUID());
-        try {
-            try (OutputStream os = fs.create(probe, false)) {
-                os.write(1);
-            }
-            fs.delete(probe, false);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot write the campaign output " + output + " (" + dir + "): "
-                    + firstLine(e) + "; expected a directory the driver and every executor can write", e);
-        }
-    }
-
-    /** The first line of the innermost message of {@code e}'s cause chain. */
-    static String firstLine(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.lines().findFirst().orElse(m);
-    }
-
-    /** True when {@code e} (or a cause, or a Spark task failure's text) says the output ran out of space. */
-    static boolean outOfSpace(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("No space left on device") || m.contains("Disk quota exceeded")
-                    || m.contains("DSQuotaExceededException") || m.contains("NSQuotaExceededException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static JsonNode readManifest(FileSystem fs, Path manifest) throws IOException {
-        try (var in = fs.open(manifest)) {
-            return new ObjectMapper().readTree(in);
-        }
-    }
-
-    /** The spec fields (and weights) that differ between a manifest and a prepared campaign. */
-    static String specDifferences(JsonNode manifest, PreparedCampaign p) {
-        JsonNode now = new ObjectMapper().valueToTree(p.spec());
-        JsonNode was = manifest.path("spec");
-        List<String> diffs = new java.util.ArrayList<>();
-        now.fieldNames().forEachRemaining(f -> {
-            // compared as JSON text: a manifest read back holds 11 as an int where the spec has a long
-            if (!f.equals("overwrite") && !f.equals("master") && !now.get(f).toString().equals(String.valueOf(was.get(f)))) {
-                diffs.add(f + ": was " + was.get(f) + ", now " + now.get(f));
-            }
-        });
-        String oldSha = manifest.path("model_card").path("weightsSha256").asText();
-        if (!oldSha.equals(p.card().weightsSha256())) {
-            diffs.add("model weights: was " + oldSha + ", now " + p.card().weightsSha256());
-        }
-        return diffs.isEmpty() ? "campaign id " + manifest.path("campaign_id").asText() + " vs "
-                + p.context().campaignId() : String.join("; ", diffs);
-    }
-
     /**
      * Runs the campaign on the JVM's active Spark session if there is one (a notebook's, a test's),
      * which it leaves running; otherwise on a session it creates from the spec (or from what
@@ -196,7 +49,7 @@ public final class CampaignRunner {
         if (existing.isDefined()) {
             return run(existing.get(), prepared, out);
         }
-        SparkSession spark = session(prepared.spec());
+        SparkSession spark = SparkSessions.create(prepared.spec());
         try {
             return run(spark, prepared, out);
         } finally {
@@ -208,16 +61,16 @@ public final class CampaignRunner {
      * Runs the campaign's missing shards on an existing session. Each task commits its own shard
      * (see {@link ShardStore}); a rerun after a crash runs only the shards without a commit. With
      * adaptive stop the shards run round by round ({@link RoundSchedule}), each round planned from
-     * the commits of the rounds before it. A campaign that {@link #checkOutput} refuses is refused
+     * the commits of the rounds before it. A campaign that {@link CampaignOutput#check} refuses is refused
      * here too (callers such as {@code CampaignMain} check first, so that a refusal starts no Spark).
      */
     public static Result run(SparkSession spark, PreparedCampaign prepared, PrintStream out) throws IOException {
         long t0 = System.nanoTime();
         CampaignSpec spec = prepared.spec();
         Sampling sampling = spec.sampling();
-        checkOutput(prepared);
+        CampaignOutput.check(prepared);
         CampaignContext ctx = prepared.context();
-        Path dir = campaignDir(spec);
+        Path dir = CampaignLayout.campaignDir(spec);
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         FileSystem fs = dir.getFileSystem(hadoop);
         if (spec.overwrite() && fs.exists(dir)) {
@@ -289,7 +142,7 @@ public final class CampaignRunner {
         Map<Integer, ShardStore.Commit> commits = ShardStore.verified(fs, dir, out);
         int rounds = sampling.adaptive() ? RoundSchedule.rounds(sampling, prepared.groups()) : 1;
         List<Shard> fixedShards = sampling.adaptive() ? List.of() : prepared.shards();
-        writeManifest(fs, new Path(dir, MANIFEST), prepared, "running", Map.of("committed_shards", commits.size()));
+        Manifest.running(prepared, commits.size()).write(fs, new Path(dir, CampaignLayout.MANIFEST));
         out.printf("campaign %s: model %s, %d layers in %d groups, %,d trials on %d eligible images (%s), %s on %s%n",
                 ctx.campaignId(), ctx.modelId(), prepared.layers().size(), prepared.groups().size(),
                 prepared.plannedTrials(), prepared.eligibleImages().length, sampling.eligible(),
@@ -346,24 +199,21 @@ public final class CampaignRunner {
         if (written != expected) {
             throw new IllegalStateException("committed " + written + " trial rows but planned " + expected);
         }
-        if (!fs.exists(new Path(dir, ACTIVATIONS_DIR))) {
-            writeActivationHistograms(spark, fs, dir, prepared);
+        if (!fs.exists(new Path(dir, CampaignLayout.ACTIVATIONS_DIR))) {
+            ActivationProfile.write(spark, fs, dir, prepared);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        Map<String, Object> done = new LinkedHashMap<>();
-        done.put("shards", shardsPlanned);
-        done.put("committed_shards", shardsPlanned);
-        done.put("trials", written);
-        done.put("wall_seconds", secs);
+        Manifest.Adaptive adaptive = null;
         if (sampling.adaptive()) {
-            done.put("adaptive", adaptiveSummary(prepared, counts, roundsRun, written));
+            adaptive = adaptiveSummary(prepared, counts, roundsRun, written);
             long fixed = prepared.plannedTrials();
             out.printf(Locale.ROOT, "adaptive stop: %,d of the fixed plan's %,d trials run in %d rounds, %,d saved"
                     + " (%.1f%%); every group's SDC rate within +-%.2f%% at %.0f%% or its plan complete%n", written,
                     fixed, roundsRun, fixed - written, 100.0 * (fixed - written) / fixed, 100 * sampling.margin(),
                     100 * sampling.confidence());
         }
-        writeManifest(fs, new Path(dir, MANIFEST), prepared, "complete", done);
+        Manifest.complete(prepared, shardsPlanned, written, secs, adaptive).write(fs,
+                new Path(dir, CampaignLayout.MANIFEST));
         if (!ran.isEmpty()) {
             double engine = 0;
             double task = 0;
@@ -391,7 +241,7 @@ public final class CampaignRunner {
         ProgressListener progress = new ProgressListener(out, todo.size(), todoTrials, PROGRESS_INTERVAL_MS);
         spark.sparkContext().addSparkListener(progress);
         String dirUri = fs.makeQualified(dir).toString();
-        Map<String, String> conf = hadoopSettings(spark.sparkContext().hadoopConfiguration());
+        Map<String, String> conf = SparkSessions.hadoopSettings(spark.sparkContext().hadoopConfiguration());
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             jsc.parallelize(todo, todo.size())
@@ -403,154 +253,16 @@ public final class CampaignRunner {
     }
 
     /** The manifest's record of an adaptive run: per group, the trials run against the fixed plan. */
-    private static Map<String, Object> adaptiveSummary(PreparedCampaign p, Map<Integer, RoundSchedule.Count> counts,
-                                                       int rounds, long trials) {
+    private static Manifest.Adaptive adaptiveSummary(PreparedCampaign p, Map<Integer, RoundSchedule.Count> counts,
+                                                     int rounds, long trials) {
         Sampling s = p.spec().sampling();
-        List<Map<String, Object>> groups = new java.util.ArrayList<>();
-        for (TrialPlanner.Group g : p.groups()) {
+        List<Manifest.GroupStop> groups = new java.util.ArrayList<>();
+        for (TrialGroup g : p.groups()) {
             RoundSchedule.Count c = counts.getOrDefault(g.groupId(), new RoundSchedule.Count(0, 0));
-            double hw = RoundSchedule.wilsonHalfWidth(c.sdc(), c.trials(), s.confidence());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("group_id", g.groupId());
-            m.put("layer_name", g.layer().name());
-            m.put("bit", g.bit());
-            m.put("fixed_plan_trials", g.trials());
-            m.put("trials", c.trials());
-            m.put("sdc", c.sdc());
-            m.put("wilson_half_width", hw);
-            m.put("stopped_by", c.trials() >= g.trials() ? "plan" : "margin");
-            groups.add(m);
+            groups.add(new Manifest.GroupStop(g.groupId(), g.layer().name(), g.bit(), g.trials(), c.trials(), c.sdc(),
+                    RoundSchedule.wilsonHalfWidth(c.sdc(), c.trials(), s.confidence()),
+                    c.trials() >= g.trials() ? "plan" : "margin"));
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rounds_run", rounds);
-        m.put("fixed_plan_trials", p.plannedTrials());
-        m.put("trials", trials);
-        m.put("trials_saved", p.plannedTrials() - trials);
-        m.put("groups", groups);
-        return m;
-    }
-
-    /** The file-system settings tasks need to reach the output (fs.*, dfs.*, hadoop.*). */
-    private static Map<String, String> hadoopSettings(Configuration conf) {
-        Map<String, String> out = new java.util.HashMap<>();
-        for (Map.Entry<String, String> e : conf) {
-            String k = e.getKey();
-            if (k.startsWith("fs.") || k.startsWith("dfs.") || k.startsWith("hadoop.")) {
-                out.put(k, e.getValue());
-            }
-        }
-        return out;
-    }
-
-    /** Images profiled for the activation histograms (the first of the campaign's images). */
-    static final int HISTOGRAM_IMAGES = 256;
-    /** Bins per layer of the activation histograms. */
-    static final int HISTOGRAM_BINS = 64;
-    /** Where the activation histograms go, beside {@link #TRIALS_DIR}. */
-    public static final String ACTIVATIONS_DIR = "activations";
-
-    private static final org.apache.spark.sql.types.StructType HISTOGRAM_SCHEMA = new org.apache.spark.sql.types.StructType()
-            .add("model_id", "string", false).add("layer_index", "int", false).add("layer_name", "string", false)
-            .add("bin", "int", false).add("low", "double", false).add("high", "double", false)
-            .add("count", "long", false);
-
-    /**
-     * Profiles the clean activations of every layer over the first images of the campaign (on the
-     * driver) and writes one histogram row per layer and bin to {@code dir/activations}, staged
-     * and renamed like the trials.
-     */
-    static void writeActivationHistograms(SparkSession spark, FileSystem fs, Path dir, PreparedCampaign prepared)
-            throws IOException {
-        CampaignContext ctx = prepared.context();
-        List<org.flipstorm.inject.ActivationHistogram.Bin> bins;
-        try {
-            var model = org.flipstorm.zoo.store.ModelStore.load(ModelFiles.local(ctx.modelPath(), fs.getConf()));
-            var src = ctx.images();
-            var images = org.flipstorm.zoo.data.Datasets.load(src.dataset(), src.split().id(),
-                    java.util.Optional.ofNullable(src.path()).map(java.nio.file.Path::of));
-            bins = org.flipstorm.inject.ActivationHistogram.compute(
-                    org.flipstorm.inject.InjectableNetwork.of(model.network()), images, ctx.inputNormalization(),
-                    Math.min(HISTOGRAM_IMAGES, Math.min(src.count(), images.size())), 64, HISTOGRAM_BINS);
-        } catch (org.flipstorm.zoo.ZooException e) {
-            throw new IOException("cannot profile activations: " + e.getMessage(), e);
-        }
-        List<Row> rows = new java.util.ArrayList<>(bins.size());
-        for (var b : bins) {
-            rows.add(org.apache.spark.sql.RowFactory.create(ctx.modelId(), b.site(), b.name(), b.bin(), b.low(),
-                    b.high(), b.count()));
-        }
-        Path staging = new Path(dir, "_staging-" + UUID.randomUUID());
-        Path target = new Path(dir, ACTIVATIONS_DIR);
-        try {
-            spark.createDataFrame(rows, HISTOGRAM_SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(staging.toString());
-            if (fs.exists(target)) {
-                fs.delete(target, true);
-            }
-            if (!fs.rename(staging, target)) {
-                throw new IOException("could not move " + staging + " to " + target);
-            }
-        } finally {
-            if (fs.exists(staging)) {
-                fs.delete(staging, true);
-            }
-        }
-    }
-
-    static SparkSession session(CampaignSpec spec) {
-        SparkConf conf = new SparkConf()
-                .setAppName("flipstorm-" + spec.name())
-                .setIfMissing("spark.master", spec.master())
-                .setIfMissing("spark.ui.enabled", "false")
-                .setIfMissing("spark.ui.showConsoleProgress", "false")
-                .setIfMissing("spark.sql.shuffle.partitions", "4")
-                // Executors (and a driver in cluster mode) need the same DL4J fast-path settings.
-                .setIfMissing("spark.executor.extraJavaOptions", dl4jOptions())
-                .setIfMissing("spark.driver.extraJavaOptions", dl4jOptions());
-        if (conf.get("spark.master").startsWith("local")) {
-            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        }
-        return SparkSession.builder().config(conf).getOrCreate();
-    }
-
-    private static String dl4jOptions() {
-        return "-D" + Dl4jRuntime.EXTENSION_PROPERTY + "="
-                + System.getProperty(Dl4jRuntime.EXTENSION_PROPERTY, Dl4jRuntime.ONEDNN_EXTENSION)
-                + " -D" + Dl4jRuntime.HELPERS_PROPERTY + "=false";
-    }
-
-    private static void writeManifest(FileSystem fs, Path file, PreparedCampaign p, String status,
-                                      Map<String, Object> progress) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("campaign_id", p.context().campaignId());
-        m.put("status", status);
-        m.put("schema_version", TrialRows.SCHEMA_VERSION);
-        m.put("spec", p.spec());
-        m.put("model_card", p.card());
-        m.put("target_layers", p.layers());
-        m.put("planned_trials", p.plannedTrials());
-        m.put("eligible_images", p.eligibleImages().length);
-        m.put("groups", p.groups());
-        m.put("commits", ShardStore.COMMITS_DIR);
-        m.putAll(progress);
-        m.put("flipstorm_version", Versions.flipstorm());
-        m.put("dl4j_version", Versions.dl4j());
-        m.put("nd4j_classifier", Versions.nd4jClassifier());
-        m.put("spark_version", org.apache.spark.package$.MODULE$.SPARK_VERSION());
-        m.put("java_version", System.getProperty("java.version"));
-        m.put("convolution_path", Dl4jRuntime.convolutionPath().id());
-        byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m)
-                .getBytes(StandardCharsets.UTF_8);
-        Path tmp = new Path(file.getParent(), "_" + file.getName() + ".tmp");
-        try (OutputStream os = fs.create(tmp, true)) {
-            os.write(json);
-        } catch (IOException e) {
-            fs.delete(tmp, false); // a full disk must not leave a half-written manifest behind
-            throw e;
-        }
-        // Replace in one rename (never delete, then rename: a kill between the two would leave
-        // committed shards without a manifest).
-        org.apache.hadoop.fs.FileContext.getFileContext(file.toUri(), fs.getConf())
-                .rename(tmp, file, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+        return new Manifest.Adaptive(rounds, p.plannedTrials(), trials, p.plannedTrials() - trials, groups);
     }
 }

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.InjectableNetwork;
+import org.flipstorm.inject.InjectableNetworks;
+import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
@@ -46,7 +47,7 @@ final class ExecutorResources {
         synchronized (original) {
             copy = original instanceof ComputationGraph g ? g.clone() : ((MultiLayerNetwork) original).clone();
         }
-        return new InjectionEngine(InjectableNetwork.of(copy), ctx.maxBatch());
+        return new InjectionEngine(InjectableNetworks.of(copy), ctx.maxBatch());
     }
 
     /** Gives an engine back for the next task of this JVM. */

@@ -68,7 +68,7 @@ public final class PlanMain implements Callable<Integer> {
                         "+-%.2f%% at %.0f%% confidence (Leveugle et al. 2009, finite population)", s.margin() * 100,
                         s.confidence() * 100) : spec.trialsPerLayer() + " trials per group");
         out.printf(Locale.ROOT, "%-5s %-16s %4s %16s %12s%n", "group", "layer", "bit", "population", "trials");
-        for (TrialPlanner.Group g : p.groups()) {
+        for (TrialGroup g : p.groups()) {
             out.printf(Locale.ROOT, "%-5d %-16s %4s %,16d %,12d%s%n", g.groupId(), g.layer().name(),
                     g.bit() < 0 ? "all" : Integer.toString(g.bit()), g.population(), g.trials(),
                     g.exhaustive() ? "  (exhaustive)" : "");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.InjectableNetwork;
+import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.inject.WeightFaults;
 import org.flipstorm.zoo.ZooException;
@@ -33,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param groups the planned groups and their sizes
  */
 public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLayer> layers, CampaignContext context,
-                               int[] eligibleImages, List<TrialPlanner.Group> groups) {
+                               int[] eligibleImages, List<TrialGroup> groups) {
 
     /**
      * Checks {@code spec} against its model and data.
@@ -50,7 +51,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
             throw new IllegalArgumentException("images.count " + src.count() + " exceeds the " + images.size()
                     + " images of " + src.dataset() + "/" + src.split().id());
         }
-        InjectableNetwork stack = InjectableNetwork.of(model.network());
+        InjectableNetwork stack = InjectableNetworks.of(model.network());
         long[] neurons = new long[stack.size()];
         GoldenPass one = stack.golden(images.features(new int[] {0}, model.card().inputNormalization()));
         float[] maxAbs = new float[stack.size()];
@@ -126,7 +127,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
 
     /** Total number of trials. */
     public long plannedTrials() {
-        return groups.stream().mapToLong(TrialPlanner.Group::trials).sum();
+        return groups.stream().mapToLong(TrialGroup::trials).sum();
     }
 
     /** The shards that run the planned trials. */

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.flipstorm.common.cli.Cli;
 import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.inject.InjectableNetwork;
+import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.data.Datasets;
@@ -58,7 +59,7 @@ public final class ProfileMain implements Callable<Integer> {
             ModelStore.LoadedModel m = ModelStore.load(model);
             ImageSet set = Datasets.load(dataset == null ? m.card().dataset() : dataset, split,
                     Optional.ofNullable(data));
-            RangeProfile p = RangeProfile.profile(InjectableNetwork.of(m.network()), set,
+            RangeProfile p = RangeProfile.profile(InjectableNetworks.of(m.network()), set,
                     m.card().inputNormalization(), images == null ? set.size() : Math.min(images, set.size()), batch,
                     m.card().modelId(), m.card().weightsSha256());
             Path out = RangeProfile.pathFor(model);

@@ -32,7 +32,7 @@ public final class RoundSchedule {
      * @param from first trial (k) of the round, inclusive
      * @param to last trial of the round, exclusive
      */
-    public record Slice(TrialPlanner.Group group, long from, long to) {}
+    public record Slice(TrialGroup group, long from, long to) {}
 
     /**
      * Trials run and SDCs seen in one group.
@@ -68,7 +68,7 @@ public final class RoundSchedule {
     }
 
     /** The number of rounds the campaign's largest group needs at most. */
-    public static int rounds(Sampling s, List<TrialPlanner.Group> groups) {
+    public static int rounds(Sampling s, List<TrialGroup> groups) {
         return groups.stream().mapToInt(g -> rounds(s, g.trials())).max().orElse(0);
     }
 
@@ -81,7 +81,7 @@ public final class RoundSchedule {
     }
 
     /** True when a group with count {@code c} needs no more trials: its plan is done or its interval is narrow. */
-    public static boolean finished(Sampling s, TrialPlanner.Group g, Count c) {
+    public static boolean finished(Sampling s, TrialGroup g, Count c) {
         return c.trials() >= g.trials() || wilsonHalfWidth(c.sdc(), c.trials(), s.confidence()) <= s.margin();
     }
 
@@ -89,10 +89,10 @@ public final class RoundSchedule {
      * The slices of round {@code round}: for every group not yet finished after the counts of the
      * earlier rounds ({@code counts}, by group id; absent = no trials yet), its next trials.
      */
-    public static List<Slice> slices(Sampling s, List<TrialPlanner.Group> groups, Map<Integer, Count> counts,
+    public static List<Slice> slices(Sampling s, List<TrialGroup> groups, Map<Integer, Count> counts,
                                      int round) {
         List<Slice> out = new ArrayList<>();
-        for (TrialPlanner.Group g : groups) {
+        for (TrialGroup g : groups) {
             Count c = counts.getOrDefault(g.groupId(), new Count(0, 0));
             long from = cumulative(s, g.trials(), round - 1);
             boolean stoppedEarlier = c.trials() < from && finished(s, g, c);

@@ -26,7 +26,7 @@ final class SamplePermutation {
             long left = x >>> half;
             long right = x & mask;
             for (int round = 0; round < 4; round++) {
-                long f = TrialPlanner.mix(key + round, right) & mask;
+                long f = mix(key + round, right) & mask;
                 long next = left ^ f;
                 left = right;
                 right = next;
@@ -34,5 +34,13 @@ final class SamplePermutation {
             x = (left << half) | right;
         } while (x >= n);
         return x;
+    }
+
+    /** Stafford's variant 13 of the SplitMix64 finaliser over (seed, id): well-spread, cheap, stable. */
+    static long mix(long seed, long id) {
+        long z = seed * 0x9E3779B97F4A7C15L + id;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 }

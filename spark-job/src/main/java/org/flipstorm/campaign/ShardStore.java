@@ -206,7 +206,7 @@ public final class ShardStore {
                         + "=" + escape(e.getKey().get(1));
                 Path tmp = new Path(new Path(staging, partition), fileName);
                 writeParquet(conf, store.parquetFile(tmp), e.getValue());
-                Path target = new Path(new Path(new Path(campaignDir, CampaignRunner.TRIALS_DIR), partition), fileName);
+                Path target = new Path(new Path(new Path(campaignDir, CampaignLayout.TRIALS_DIR), partition), fileName);
                 moves.put(tmp, target);
                 rowsOf.put(target, (long) e.getValue().size());
             }

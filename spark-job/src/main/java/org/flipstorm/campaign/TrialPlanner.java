@@ -20,31 +20,11 @@ import java.util.TreeSet;
 public final class TrialPlanner {
     private TrialPlanner() {}
 
-    /**
-     * One group.
-     *
-     * @param groupId position in the plan
-     * @param layer the target layer
-     * @param bit the bit of a (layer, bit) group, or -1 for every bit of the spec
-     * @param population fault sites: eligible images x neurons x bits
-     * @param trials trials planned
-     * @param firstTrialId id of the group's first trial
-     */
-    public record Group(int groupId, TargetLayer layer, int bit, long population, long trials, long firstTrialId)
-            implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-
-        /** True when every site of the group runs. */
-        public boolean exhaustive() {
-            return trials == population;
-        }
-    }
-
     /** The groups of a campaign over {@code eligibleImages} images, with their sizes. */
-    public static List<Group> groups(CampaignSpec spec, List<TargetLayer> layers, int eligibleImages) {
+    public static List<TrialGroup> groups(CampaignSpec spec, List<TargetLayer> layers, int eligibleImages) {
         Sampling s = spec.sampling();
         int[] bits = spec.bitChoices();
-        List<Group> out = new ArrayList<>();
+        List<TrialGroup> out = new ArrayList<>();
         long next = 0;
         for (TargetLayer layer : layers) {
             int[] groupBits = s.byBit() ? bits : new int[] {-1};
@@ -53,7 +33,7 @@ public final class TrialPlanner {
                         bit >= 0 ? 1 : bits.length);
                 long n = s.target() == Sampling.Target.TRIALS ? Math.min(spec.trialsPerLayer(), population)
                         : Sampling.leveugle(population, s.margin(), s.confidence());
-                out.add(new Group(out.size(), layer, bit, population, n, next));
+                out.add(new TrialGroup(out.size(), layer, bit, population, n, next));
                 next += n;
             }
         }
@@ -66,9 +46,9 @@ public final class TrialPlanner {
      *
      * @param eligible dataset indices of the eligible images
      */
-    public static Trial trial(CampaignSpec spec, Group group, long k, int[] eligible) {
+    public static Trial trial(CampaignSpec spec, TrialGroup group, long k, int[] eligible) {
         int[] bits = spec.bitChoices();
-        long key = mix(spec.seed(), group.groupId() + 0x5EEDL);
+        long key = SamplePermutation.mix(spec.seed(), group.groupId() + 0x5EEDL);
         long site = SamplePermutation.index(key, k, group.population());
         int b = group.bit() >= 0 ? 1 : bits.length;
         int first = group.bit() >= 0 ? group.bit() : bits[(int) (site % b)];
@@ -94,7 +74,7 @@ public final class TrialPlanner {
             int start = Math.min(first, spec.format().bits() - k);
             return (int) (((1L << k) - 1) << start);
         }
-        SplittableRandom r = new SplittableRandom(mix(spec.seed(), trialId));
+        SplittableRandom r = new SplittableRandom(SamplePermutation.mix(spec.seed(), trialId));
         int[] pool = bitChoices.clone();
         int mask = 1 << first;
         int chosen = 1;
@@ -122,7 +102,7 @@ public final class TrialPlanner {
      * trials whose image falls in {@code [s * imagesPerShard, (s + 1) * imagesPerShard)}, so one
      * clean pass of the block serves all its trials. Shards without trials are left out.
      */
-    public static List<Shard> plan(CampaignSpec spec, List<Group> groups, int[] eligible) {
+    public static List<Shard> plan(CampaignSpec spec, List<TrialGroup> groups, int[] eligible) {
         return plan(spec, groups.stream().map(g -> new RoundSchedule.Slice(g, 0, g.trials())).toList(), eligible, 0);
     }
 
@@ -162,11 +142,4 @@ public final class TrialPlanner {
         return shards;
     }
 
-    /** Stafford's variant 13 of the SplitMix64 finaliser over (seed, id): well-spread, cheap, stable. */
-    static long mix(long seed, long id) {
-        long z = seed * 0x9E3779B97F4A7C15L + id;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 }

@@ -1,5 +1,6 @@
 package org.flipstorm.inject;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 import org.flipstorm.common.Choice;
@@ -33,6 +34,7 @@ public enum DetectorMode implements Choice {
     }
 
     /** The mode for a config value: a mode id, or a boolean ({@code true} = clamp). */
+    @JsonCreator
     public static DetectorMode parse(String v) {
         String t = v.trim().toLowerCase(Locale.ROOT);
         return switch (t) {

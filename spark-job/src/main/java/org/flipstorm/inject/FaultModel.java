@@ -17,7 +17,7 @@ public record FaultModel(NumberFormat format, FaultOp op) {
      * @param int8Scale the layer's integer scale ({@link NumberFormat#scaleFor} of its profiled
      *     max |activation|); ignored by the floating-point formats
      */
-    public InjectionEngine.Corruption corruption(float int8Scale) {
+    public Corruption corruption(float int8Scale) {
         return (value, fault) -> format.decode(op.apply(format.encode(value, int8Scale), fault.mask()), int8Scale);
     }
 

@@ -1,5 +1,6 @@
 package org.flipstorm.inject;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
@@ -31,6 +32,7 @@ public enum FaultOp implements Choice {
     }
 
     /** The op with id {@code id} ('-' and '_' both accepted). */
+    @JsonCreator
     public static FaultOp byId(String id) {
         for (FaultOp op : values()) {
             if (op.id().equals(id.toLowerCase(Locale.ROOT).replace('-', '_'))) {

@@ -19,9 +19,9 @@ public record GoldenPass(INDArray input, INDArray[] activations) {
     public GoldenPass rows(int[] rows) {
         INDArray[] acts = new INDArray[activations.length];
         for (int s = 0; s < acts.length; s++) {
-            acts[s] = GraphStack.gatherRows(activations[s], rows);
+            acts[s] = Rows.gather(activations[s], rows);
         }
-        return new GoldenPass(GraphStack.gatherRows(input, rows), acts);
+        return new GoldenPass(Rows.gather(input, rows), acts);
     }
 
     /** Number of neurons in one image's output of site {@code site}. */

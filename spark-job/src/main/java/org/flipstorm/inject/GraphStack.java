@@ -227,16 +227,7 @@ public final class GraphStack implements InjectableNetwork {
 
     /** Golden output of vertex {@code u} for each batch row's image. */
     private INDArray goldenRows(int u, GoldenPass golden, int[] rowImages) {
-        return gatherRows(u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]], rowImages);
-    }
-
-    /**
-     * A new array whose row r is row {@code rows[r]} of {@code source} (first dimension), any rank.
-     * One native gather: on this class of VM a copy costs mostly fresh pages, and one op touches
-     * them once (per-row copies measured 2-4x slower).
-     */
-    public static INDArray gatherRows(INDArray source, int[] rows) {
-        return Nd4j.exec(new Gather(source, Nd4j.createFromArray(rows), 0))[0];
+        return Rows.gather(u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]], rowImages);
     }
 
     /** Vertices whose value depends on the site's output (the site itself excluded). */

@@ -13,18 +13,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Implementations are not thread-safe (DL4J layers keep their last input): one per thread.
  */
 public interface InjectableNetwork {
-    /** Wraps a {@link MultiLayerNetwork} or a {@link ComputationGraph}. */
-    static InjectableNetwork of(Model model) {
-        if (model instanceof MultiLayerNetwork mln) {
-            return new LayerStack(mln);
-        }
-        if (model instanceof ComputationGraph graph) {
-            return new GraphStack(graph);
-        }
-        throw new IllegalArgumentException("cannot inject into a " + model.getClass().getName()
-                + "; expected a MultiLayerNetwork or ComputationGraph");
-    }
-
     /** The wrapped DL4J model. */
     Model model();
 

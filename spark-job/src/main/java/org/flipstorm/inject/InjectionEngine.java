@@ -86,13 +86,6 @@ public final class InjectionEngine {
         return inject(golden, layer, faults, FaultModel.FP32_FLIP.corruption(1f));
     }
 
-    /** How a fault turns a clean value into a faulty one. */
-    @FunctionalInterface
-    public interface Corruption {
-        /** The faulty value of {@code value} under {@code fault}. */
-        float apply(float value, Fault fault);
-    }
-
     /**
      * Injects {@code faults} into the output of {@code layer}, each neuron's value replaced by
      * {@code corruption}, and classifies each.

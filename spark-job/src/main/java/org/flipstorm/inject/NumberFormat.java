@@ -1,5 +1,6 @@
 package org.flipstorm.inject;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
@@ -66,6 +67,7 @@ public enum NumberFormat implements Choice {
     }
 
     /** The format with id {@code id}. */
+    @JsonCreator
     public static NumberFormat byId(String id) {
         for (NumberFormat f : values()) {
             if (f.id().equals(id.toLowerCase(Locale.ROOT))) {

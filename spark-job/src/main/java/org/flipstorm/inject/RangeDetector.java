@@ -26,12 +26,12 @@ public final class RangeDetector {
     }
 
     /** {@code corruption} followed by the {@code clamp} detector with bound {@code maxAbs}. */
-    public static InjectionEngine.Corruption guard(InjectionEngine.Corruption corruption, float maxAbs) {
+    public static Corruption guard(Corruption corruption, float maxAbs) {
         return guard(corruption, maxAbs, DetectorMode.CLAMP);
     }
 
     /** {@code corruption} followed by the detector {@code mode} with bound {@code maxAbs}. */
-    public static InjectionEngine.Corruption guard(InjectionEngine.Corruption corruption, float maxAbs,
+    public static Corruption guard(Corruption corruption, float maxAbs,
                                                    DetectorMode mode) {
         if (!(maxAbs >= 0) || Float.isInfinite(maxAbs)) {
             throw new IllegalArgumentException("range bound " + maxAbs + " must be finite and >= 0");

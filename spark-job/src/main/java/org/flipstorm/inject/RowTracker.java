@@ -116,7 +116,7 @@ final class RowTracker {
         if (rowImages != null) {
             rowImages = select(rowImages, keepRows);
         }
-        return GraphStack.gatherRows(act, keepRows);
+        return Rows.gather(act, keepRows);
     }
 
     /** The output for every original row: kept rows as computed, dropped rows as their clean row. */
@@ -129,7 +129,7 @@ final class RowTracker {
         for (int r = 0; r < rows.length; r++) {
             rows[r] = pos[r] >= 0 ? pos[r] : pos[cleanOf[r]];
         }
-        return GraphStack.gatherRows(out, rows);
+        return Rows.gather(out, rows);
     }
 
     /** Original row -> current position (-1 when dropped). */

@@ -46,7 +46,7 @@ public final class WeightFaults {
      * @return one result per image; the fault of result r carries image row r and its label
      */
     public List<TrialResult> inject(GoldenPass golden, int site, String key, Fault fault,
-                                    InjectionEngine.Corruption corruption, int[] labels) {
+                                    Corruption corruption, int[] labels) {
         Layer layer = engine.network().layer(site);
         if (layer == null || !layer.paramTable().containsKey(key)) {
             throw new IllegalArgumentException("site " + site + " (" + engine.network().names().get(site)

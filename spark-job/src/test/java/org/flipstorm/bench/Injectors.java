@@ -16,8 +16,10 @@ import org.flipstorm.inject.Fault;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.GraphStack;
 import org.flipstorm.inject.InjectableNetwork;
+import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.LayerStack;
+import org.flipstorm.inject.Rows;
 import org.flipstorm.zoo.nets.LeNet;
 import org.flipstorm.zoo.nets.ResNetCifar;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -56,7 +58,7 @@ final class Injectors {
                 case "resnet20" -> ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(1));
                 default -> throw new IllegalArgumentException("unknown model " + model);
             };
-            network = InjectableNetwork.of(m);
+            network = InjectableNetworks.of(m);
             long[] shape = model.equals("lenet") ? new long[] {images, 1, 28, 28} : new long[] {images, 3, 32, 32};
             this.images = org.flipstorm.zoo.data.SeededNoise.uniform(shape, seed);
             List<Integer> s = new ArrayList<>();
@@ -68,7 +70,7 @@ final class Injectors {
             }
             sites = s.stream().mapToInt(Integer::intValue).toArray();
             faults = new ArrayList<>();
-            GoldenPass g = network.golden(GraphStack.gatherRows(this.images, new int[] {0}));
+            GoldenPass g = network.golden(Rows.gather(this.images, new int[] {0}));
             SplittableRandom r = new SplittableRandom(seed);
             for (int site : sites) {
                 List<Fault> f = new ArrayList<>();
@@ -100,7 +102,7 @@ final class Injectors {
         double sum = 0;
         for (int i = 0; i < w.sites.length; i++) {
             for (Fault f : w.faults.get(i)) {
-                INDArray x = GraphStack.gatherRows(w.images, new int[] {f.imageRow()});
+                INDArray x = Rows.gather(w.images, new int[] {f.imageRow()});
                 Fault inRow0 = new Fault(f.trialId(), 0, 0, f.neuronIndex(), f.bit());
                 sum += fullPass(w.network, w.sites[i], x, List.of(inRow0)).getDouble(0, 0);
             }
@@ -116,7 +118,7 @@ final class Injectors {
             for (int start = 0; start < all.size(); start += batch) {
                 List<Fault> part = all.subList(start, Math.min(all.size(), start + batch));
                 int[] rows = part.stream().mapToInt(Fault::imageRow).toArray();
-                INDArray x = GraphStack.gatherRows(w.images, rows);
+                INDArray x = Rows.gather(w.images, rows);
                 List<Fault> byRow = new ArrayList<>();
                 for (int r = 0; r < part.size(); r++) {
                     Fault f = part.get(r);

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.GraphStack;
+import org.flipstorm.inject.Rows;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 
 /**
@@ -26,7 +27,7 @@ public final class SuffixFlops {
         Dl4jRuntime.configure();
         for (String model : new String[] {"lenet", "resnet20"}) {
             Injectors.Workload w = new Injectors.Workload(model, 1, 1, 1);
-            GoldenPass g = w.network.golden(GraphStack.gatherRows(w.images, new int[] {0}));
+            GoldenPass g = w.network.golden(Rows.gather(w.images, new int[] {0}));
             double[] flops = new double[w.network.size()];
             double full = 0;
             for (int s = 0; s < flops.length; s++) {

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.flipstorm.common.schema.TrialColumn;
 import org.flipstorm.inject.InjectableNetwork;
+import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.data.IdxDataset;
 import org.flipstorm.zoo.data.ImageSet;
@@ -71,9 +72,28 @@ class CampaignEndToEndTest {
                 .orderBy(TrialColumn.TRIAL_ID.id()).collectAsList();
         assertEquals(rowsA, rowsB, "the same seed gives the same trials and outcomes");
 
-        String manifest = Files.readString(first.resolve(CampaignRunner.MANIFEST));
+        String manifest = Files.readString(first.resolve(CampaignLayout.MANIFEST));
         assertTrue(manifest.contains("\"convolution_path\" : \"native_helper\""), manifest);
         assertTrue(manifest.contains("\"trials\" : 300"), manifest);
+        org.apache.hadoop.fs.Path mf = new org.apache.hadoop.fs.Path(first.resolve(CampaignLayout.MANIFEST).toUri());
+        Manifest typed = Manifest.read(mf.getFileSystem(new org.apache.hadoop.conf.Configuration()), mf);
+        CampaignSpec spec = CampaignConfig.load(Fixtures.config(dir, model, dir.resolve("run1")).toFile(), List.of());
+        assertEquals(spec, typed.spec(), "the manifest's spec reads back equal, enums and nested records included");
+        assertEquals(Manifest.COMPLETE, typed.status());
+        assertEquals(300L, typed.trials());
+        assertEquals(6, typed.targetLayers().size());
+        assertEquals("", typed.differences(spec, typed.modelCard().weightsSha256()));
+        assertEquals("seed: was 7, now 43; model weights: was " + typed.modelCard().weightsSha256() + ", now other",
+                typed.differences(new CampaignSpec(spec.name(), 43, spec.model(), spec.images(), spec.layers(),
+                spec.trialsPerLayer(), spec.bits(), spec.format(), spec.faultModel(), spec.bitsPerFault(),
+                spec.multiBit(), spec.rangeDetector(), spec.target(), spec.output(), spec.overwrite(),
+                spec.imagesPerShard(), spec.maxBatch(), spec.master(), spec.sampling()), "other"),
+                "the differences name the component and the weights");
+        // A manifest written before the typed spec spelled the detector NONE: it still reads.
+        Files.writeString(dir.resolve("old.json"), manifest.replace("\"rangeDetector\" : \"none\"",
+                "\"rangeDetector\" : \"NONE\""));
+        org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(dir.resolve("old.json").toUri());
+        assertEquals(spec, Manifest.read(old.getFileSystem(new org.apache.hadoop.conf.Configuration()), old).spec());
         try (Stream<Path> s = Files.list(first)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("_staging")), "no staging left");
         }
@@ -100,7 +120,7 @@ class CampaignEndToEndTest {
         Path zip = Fixtures.saveTinyModel(dir.resolve("int8-model"));
         ModelStore.LoadedModel m = ModelStore.load(zip);
         ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Fixtures.SLICE));
-        RangeProfile ranges = RangeProfile.profile(InjectableNetwork.of(m.network()), slice, null, 100, 50,
+        RangeProfile ranges = RangeProfile.profile(InjectableNetworks.of(m.network()), slice, null, 100, 50,
                 m.card().modelId(), m.card().weightsSha256());
         ranges.write(RangeProfile.pathFor(zip));
         Path output = dir.resolve("run-int8");

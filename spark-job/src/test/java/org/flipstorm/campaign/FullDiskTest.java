@@ -75,7 +75,7 @@ class FullDiskTest {
                     || f.toString().contains("_staging/")).toList();
             assertEquals(List.of(), temps, "no temp or staging file left");
         }
-        assertTrue(Files.readString(campaign.resolve(CampaignRunner.MANIFEST)).contains("\"running\""));
+        assertTrue(Files.readString(campaign.resolve(CampaignLayout.MANIFEST)).contains("\"running\""));
 
         Files.delete(filler);
         Fixtures.Outcome again = Fixtures.campaign(conf.toString());

@@ -71,7 +71,7 @@ class LeaseTest {
         Path output = dir.resolve("stale");
         Path campaign = Files.createDirectories(output.resolve("t"));
         Files.writeString(campaign.resolve(CampaignLease.FILE), "{\"owner\":\"ghost pid 1 run dead\",\"heartbeat_ms\":0}");
-        Files.writeString(campaign.resolve(CampaignRunner.MANIFEST), "{\"campaign_id\":\"x\"}");
+        Files.writeString(campaign.resolve(CampaignLayout.MANIFEST), "{\"campaign_id\":\"x\"}");
         Fixtures.Outcome o = Fixtures.campaign(Fixtures.config(dir, model, output, "overwrite = true",
                 "layers = [conv1]", "trials-per-layer = 5").toString());
         assertEquals(0, o.status(), o.err());

@@ -66,7 +66,7 @@ class OverwriteTest {
         assertTrue(again.out().contains("kept what is not its own: [notes.txt]"), again.out());
         assertEquals("mine", Files.readString(campaign.resolve("notes.txt")));
         assertFalse(Files.exists(campaign.resolve("layer_summary.csv")), "its own analysis output was discarded");
-        assertTrue(Files.exists(campaign.resolve(CampaignRunner.MANIFEST)));
+        assertTrue(Files.exists(campaign.resolve(CampaignLayout.MANIFEST)));
         try (var files = Files.list(campaign)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temp manifest left");
         }

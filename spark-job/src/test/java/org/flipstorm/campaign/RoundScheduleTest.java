@@ -12,8 +12,8 @@ class RoundScheduleTest {
     private static final Sampling ADAPTIVE = new Sampling(Sampling.Target.MARGIN, 0.01, 0.95,
             Sampling.Groups.LAYER, Sampling.Eligible.ALL, true, 200, 1.5, 1.0, 9001);
 
-    private static TrialPlanner.Group group(int id, long trials) {
-        return new TrialPlanner.Group(id, new TargetLayer(id, "l" + id, 1000, Float.NaN), -1, 1_000_000, trials,
+    private static TrialGroup group(int id, long trials) {
+        return new TrialGroup(id, new TargetLayer(id, "l" + id, 1000, Float.NaN), -1, 1_000_000, trials,
                 id * 100_000L);
     }
 
@@ -41,9 +41,9 @@ class RoundScheduleTest {
 
     @Test
     void aGroupStopsOnceItsIntervalIsNarrowAndTheOthersGoOn() {
-        TrialPlanner.Group rare = group(0, 9604);
-        TrialPlanner.Group common = group(1, 9604);
-        List<TrialPlanner.Group> groups = List.of(rare, common);
+        TrialGroup rare = group(0, 9604);
+        TrialGroup common = group(1, 9604);
+        List<TrialGroup> groups = List.of(rare, common);
         List<RoundSchedule.Slice> first = RoundSchedule.slices(ADAPTIVE, groups, Map.of(), 0);
         assertEquals(List.of(new RoundSchedule.Slice(rare, 0, 200), new RoundSchedule.Slice(common, 0, 200)), first);
         // after round 0: no SDC in 200 (half-width 0.0094 <= 0.01) vs 60 in 200 (half-width 0.063)
@@ -57,14 +57,14 @@ class RoundScheduleTest {
         assertEquals(List.of(new RoundSchedule.Slice(common, 300, 450)),
                 RoundSchedule.slices(ADAPTIVE, groups, after1, 2));
         // a group whose fixed plan is done stops whatever its interval
-        TrialPlanner.Group small = group(2, 300);
+        TrialGroup small = group(2, 300);
         assertEquals(List.of(), RoundSchedule.slices(ADAPTIVE, List.of(small),
                 Map.of(2, new RoundSchedule.Count(300, 150)), 2));
     }
 
     @Test
     void countsThatDoNotMatchTheScheduleAreRefused() {
-        TrialPlanner.Group g = group(0, 9604);
+        TrialGroup g = group(0, 9604);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> RoundSchedule.slices(ADAPTIVE,
                 List.of(g), Map.of(0, new RoundSchedule.Count(250, 100)), 1));
         assertTrue(e.getMessage().contains("group 0 has 250 committed trials before round 1 but the schedule gives 200"),

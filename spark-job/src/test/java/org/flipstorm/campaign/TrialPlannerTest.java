@@ -86,8 +86,8 @@ class TrialPlannerTest {
         CampaignSpec spec = spec(9, List.of());
         List<Trial> trials = all(TrialPlanner.plan(spec, LAYERS));
         Trial t = trials.get(777);
-        List<TrialPlanner.Group> groups = TrialPlanner.groups(spec, LAYERS, 100);
-        TrialPlanner.Group g = groups.get((int) (t.trialId() / 500));
+        List<TrialGroup> groups = TrialPlanner.groups(spec, LAYERS, 100);
+        TrialGroup g = groups.get((int) (t.trialId() / 500));
         int[] all = java.util.stream.IntStream.range(0, 100).toArray();
         assertEquals(t, TrialPlanner.trial(spec, g, t.trialId() - g.firstTrialId(), all));
     }
@@ -115,7 +115,7 @@ class TrialPlannerTest {
         }
         // logits: 10 neurons x 2 bits x 3 eligible images = 60 sites < 500 planned: all 60, once each
         CampaignSpec spec = spec(5, List.of(30, 31));
-        TrialPlanner.Group logits = TrialPlanner.groups(spec, LAYERS, 3).get(2);
+        TrialGroup logits = TrialPlanner.groups(spec, LAYERS, 3).get(2);
         assertEquals(60, logits.population());
         assertTrue(logits.exhaustive());
         int[] eligible = {4, 17, 99};
@@ -134,9 +134,9 @@ class TrialPlannerTest {
                 1, base.bits(), base.format(), base.faultModel(), 1, base.multiBit(), DetectorMode.NONE, base.target(),
                 base.output(), false, 10, 64, "local[2]", new Sampling(Sampling.Target.MARGIN, 0.05, 0.95,
                 Sampling.Groups.LAYER_BIT, Sampling.Eligible.ALL, false, 200, 1.5, 1.0, 9001));
-        List<TrialPlanner.Group> groups = TrialPlanner.groups(spec, LAYERS, 100);
+        List<TrialGroup> groups = TrialPlanner.groups(spec, LAYERS, 100);
         assertEquals(6, groups.size(), "3 layers x 2 bits");
-        TrialPlanner.Group conv1bit31 = groups.get(1);
+        TrialGroup conv1bit31 = groups.get(1);
         assertEquals(31, conv1bit31.bit());
         assertEquals(100L * 2880, conv1bit31.population());
         assertEquals(Sampling.leveugle(288_000, 0.05, 0.95), conv1bit31.trials());

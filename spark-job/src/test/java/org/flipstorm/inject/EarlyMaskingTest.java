@@ -37,8 +37,8 @@ class EarlyMaskingTest {
     }
 
     private static void check(Model a, INDArray images, Model b) {
-        InjectionEngine masked = new InjectionEngine(InjectableNetwork.of(a), 24, true);
-        InjectionEngine plain = new InjectionEngine(InjectableNetwork.of(b), 24, false);
+        InjectionEngine masked = new InjectionEngine(InjectableNetworks.of(a), 24, true);
+        InjectionEngine plain = new InjectionEngine(InjectableNetworks.of(b), 24, false);
         GoldenPass gm = masked.golden(images);
         GoldenPass gp = plain.golden(images);
         SplittableRandom r = new SplittableRandom(13);

@@ -67,8 +67,8 @@ class FaultModelTest {
 
     @Test
     void stuckAtAndMultiBitFaults() {
-        InjectionEngine.Corruption s1 = new FaultModel(NumberFormat.FP32, FaultOp.STUCK_AT_1).corruption(1);
-        InjectionEngine.Corruption s0 = new FaultModel(NumberFormat.FP32, FaultOp.STUCK_AT_0).corruption(1);
+        Corruption s1 = new FaultModel(NumberFormat.FP32, FaultOp.STUCK_AT_1).corruption(1);
+        Corruption s0 = new FaultModel(NumberFormat.FP32, FaultOp.STUCK_AT_0).corruption(1);
         assertEquals(-1.0f, s1.apply(1.0f, fault(31)));
         assertEquals(1.0f, s0.apply(1.0f, fault(31)), "stuck at the value it has: no change");
         assertEquals(1.0f, s1.apply(1.0f, fault(29)), "bit 29 of 1.0f is already 1");
@@ -89,9 +89,9 @@ class FaultModelTest {
         assertEquals(2.5f, RangeDetector.clamp(2.5f, 6.0f));
 
         Dl4jRuntime.configure();
-        InjectionEngine engine = new InjectionEngine(InjectableNetwork.of(TinyNets.lenet()), 8);
+        InjectionEngine engine = new InjectionEngine(InjectableNetworks.of(TinyNets.lenet()), 8);
         GoldenPass golden = engine.golden(TinyNets.images(1, 1));
-        InjectionEngine.Corruption huge = (value, f) -> 1e30f;
+        Corruption huge = (value, f) -> 1e30f;
         TrialResult t = engine.inject(golden, 4, List.of(fault(3)), RangeDetector.guard(huge, 6.0f)).get(0);
         assertEquals(6.0f, t.valueAfter());
     }

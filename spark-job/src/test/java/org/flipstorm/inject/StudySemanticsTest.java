@@ -56,7 +56,7 @@ class StudySemanticsTest {
         assertEquals(-5.5f, RangeDetector.goldeneye(-5.5f, 6f), "inside the range: unchanged");
         assertEquals(0f, RangeDetector.clamp(Float.NaN, 6f), "the clamp mode keeps NaN -> 0");
         // Through the fault model: flipping bit 30 of 1.0 gives 2^128 = +Inf in float32 -> +max.
-        InjectionEngine.Corruption c = RangeDetector.guard(FaultModel.FP32_FLIP.corruption(1f), 6f,
+        Corruption c = RangeDetector.guard(FaultModel.FP32_FLIP.corruption(1f), 6f,
                 DetectorMode.GOLDENEYE);
         assertEquals(6f, c.apply(1.0f, new Fault(0, 0, 0, 0, 30)));
         assertEquals(DetectorMode.GOLDENEYE, DetectorMode.parse("goldeneye"));
@@ -67,7 +67,7 @@ class StudySemanticsTest {
     }
 
     private static List<String> goldeneyeSites(Model m) {
-        InjectableNetwork net = InjectableNetwork.of(m);
+        InjectableNetwork net = InjectableNetworks.of(m);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < net.size(); i++) {
             if (net.isGoldenEyeSite(i)) {
@@ -102,7 +102,7 @@ class StudySemanticsTest {
 
     @Test
     void anOutputWhoseTopScoreIsSharedIsATieNotAnSdcOrMasked() {
-        InjectionEngine engine = new InjectionEngine(InjectableNetwork.of(TinyNets.lenet()), 8);
+        InjectionEngine engine = new InjectionEngine(InjectableNetworks.of(TinyNets.lenet()), 8);
         float[] rows = {
             0.7f, 0.1f, 0.1f, 0.1f, // clean: class 0
             0.25f, 0.25f, 0.25f, 0.25f, // uniform: the old code said "class 0", i.e. masked

@@ -87,7 +87,7 @@ class SuffixEquivalenceTest {
             }
         }
         Model net = Architectures.build(arch, NetSpec.cifar(10, embeddings, 13));
-        int sites = InjectableNetwork.of(net).size();
+        int sites = InjectableNetworks.of(net).size();
         int stride = Math.max(1, sites / 4);
         checkSites(net, SuffixNoise.images(4, 3, 3, 32, 32),
                 s -> s >= sites - 3 || !textGuided && s % stride == stride / 2);
@@ -98,7 +98,7 @@ class SuffixEquivalenceTest {
     }
 
     private static void checkSites(Model model, INDArray images, java.util.function.IntPredicate which) {
-        InjectableNetwork network = InjectableNetwork.of(model);
+        InjectableNetwork network = InjectableNetworks.of(model);
         GoldenPass golden = network.golden(images);
         SplittableRandom r = new SplittableRandom(99);
         int[] rowImages = {0, 1, 2, 1, 0, 2};
@@ -114,7 +114,7 @@ class SuffixEquivalenceTest {
             long n = golden.neurons(site);
             INDArray flat = act.reshape('c', act.size(0), n);
             // Rows 0-2: the clean images; rows 3-5: copies with one value forced (a flipped bit).
-            INDArray batch = GraphStack.gatherRows(flat, rowImages);
+            INDArray batch = Rows.gather(flat, rowImages);
             for (int row = 3; row < rowImages.length; row++) {
                 long neuron = r.nextLong(n);
                 batch.putScalar(row, neuron, BitFlip.flipFp32(batch.getFloat(row, neuron), r.nextInt(32)));
@@ -124,7 +124,7 @@ class SuffixEquivalenceTest {
             INDArray siteBatch = batch.reshape('c', shape);
 
             float[] engine = network.suffix(site, siteBatch, golden, rowImages).dup('c').data().asFloat();
-            INDArray inputRows = GraphStack.gatherRows(images, rowImages);
+            INDArray inputRows = Rows.gather(images, rowImages);
             float[] reference = reference(model, network.names().get(site), site, inputRows, siteBatch)
                     .dup('c').data().asFloat();
             assertArrayEquals(reference, engine, "site " + site + " (" + network.names().get(site) + ")");

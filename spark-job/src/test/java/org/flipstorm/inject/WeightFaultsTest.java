@@ -29,7 +29,7 @@ class WeightFaultsTest {
 
     @Test
     void aWeightFaultChangesPredictionsAndLeavesEveryParameterAsItWas() {
-        InjectionEngine engine = new InjectionEngine(InjectableNetwork.of(TinyNets.lenet()), 16);
+        InjectionEngine engine = new InjectionEngine(InjectableNetworks.of(TinyNets.lenet()), 16);
         WeightFaults weights = new WeightFaults(engine);
         GoldenPass golden = engine.golden(TinyNets.images(8, 2));
         int logits = engine.network().indexOf("logits");
@@ -52,7 +52,7 @@ class WeightFaultsTest {
 
     @Test
     void aZeroEffectWeightFaultIsMaskedAndAGraphIsRestoredToo() {
-        InjectionEngine engine = new InjectionEngine(InjectableNetwork.of(
+        InjectionEngine engine = new InjectionEngine(InjectableNetworks.of(
                 ResNetCifar.build(new ResNetCifar.Options(1, 16, 16, 3, 10, 0.1, 0, 2))), 16);
         WeightFaults weights = new WeightFaults(engine);
         GoldenPass golden = engine.golden(SuffixNoise.images(4, 4, 3, 16, 16));

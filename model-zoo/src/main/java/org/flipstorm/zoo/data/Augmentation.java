@@ -30,20 +30,18 @@ public record Augmentation(int pad, boolean flip) {
     }
 
     /**
-     * Writes image {@code index} of {@code data}, augmented and normalised, into {@code out} at
-     * {@code offset} (channels x height x width floats).
+     * Writes image {@code index} of the NCHW unsigned-byte images {@code px} (each {@code channels}
+     * x {@code h} x {@code w}), augmented and normalised, into {@code out} at {@code offset}.
      */
-    public void apply(ImageSet data, int index, long seed, int epoch, Normalization norm, float[] out, int offset) {
+    public void apply(byte[] px, int index, int channels, int h, int w, long seed, int epoch, Normalization norm,
+                      float[] out, int offset) {
         SplittableRandom r = new SplittableRandom(mix(seed, epoch, index));
         int dy = pad == 0 ? 0 : r.nextInt(2 * pad + 1) - pad;
         int dx = pad == 0 ? 0 : r.nextInt(2 * pad + 1) - pad;
         boolean mirror = flip && r.nextBoolean();
-        int h = data.height();
-        int w = data.width();
         int plane = h * w;
-        byte[] px = data.pixels();
-        int base = index * data.imageLength();
-        for (int c = 0; c < data.channels(); c++) {
+        int base = index * channels * plane;
+        for (int c = 0; c < channels; c++) {
             float mean = norm == null ? 0f : norm.mean()[c];
             float std = norm == null ? 1f : norm.std()[c];
             float zero = -mean / std;

@@ -84,9 +84,14 @@ public record ImageSet(
                 throw new IndexOutOfBoundsException(
                         "image index " + idx + " outside 0.." + (size() - 1) + " of " + name + "/" + split);
             }
-            aug.apply(this, idx, seed, epoch, norm, out, n * len);
+            aug.apply(pixels, idx, channels, height, width, seed, epoch, norm, out, n * len);
         }
         return Nd4j.create(out, new long[] {indices.length, channels, height, width}, 'c');
+    }
+
+    /** Mean and standard deviation of every channel over all images of this set. */
+    public Normalization normalization() {
+        return Normalization.of(pixels, size(), channels, height * width);
     }
 
     /** One-hot labels of {@code indices}, shape [n, numClasses]. */

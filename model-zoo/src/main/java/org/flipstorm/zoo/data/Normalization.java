@@ -30,14 +30,14 @@ public record Normalization(float[] mean, float[] std) implements java.io.Serial
         std = std.clone();
     }
 
-    /** Mean and (population) standard deviation of every channel over all images of {@code data}. */
-    public static Normalization of(ImageSet data) {
-        int c = data.channels();
-        int plane = data.height() * data.width();
+    /**
+     * Mean and (population) standard deviation of every channel over {@code images} images of
+     * {@code c} channels x {@code plane} pixels, stored NCHW as unsigned bytes in {@code px}.
+     */
+    public static Normalization of(byte[] px, int images, int c, int plane) {
         double[] sum = new double[c];
         double[] sq = new double[c];
-        byte[] px = data.pixels();
-        for (int n = 0; n < data.size(); n++) {
+        for (int n = 0; n < images; n++) {
             int base = n * c * plane;
             for (int ch = 0; ch < c; ch++) {
                 long s = 0;
@@ -51,7 +51,7 @@ public record Normalization(float[] mean, float[] std) implements java.io.Serial
                 sq[ch] += s2;
             }
         }
-        double count = (double) data.size() * plane;
+        double count = (double) images * plane;
         float[] mean = new float[c];
         float[] std = new float[c];
         for (int ch = 0; ch < c; ch++) {

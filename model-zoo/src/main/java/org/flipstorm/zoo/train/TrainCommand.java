@@ -206,7 +206,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (testLimit < test.size()) {
             test = test.head(testLimit);
         }
-        Normalization norm = normalize ? Normalization.of(train) : null;
+        Normalization norm = normalize ? train.normalization() : null;
 
         ModelCard.TextGuidance guidance = null;
         float[][] embeddings = null;

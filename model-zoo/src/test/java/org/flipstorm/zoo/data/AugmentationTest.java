@@ -25,7 +25,7 @@ class AugmentationTest {
 
     @Test
     void normalisationIsTheTrainingSplitsPerChannelMeanAndSpread() {
-        Normalization n = Normalization.of(tiny());
+        Normalization n = tiny().normalization();
         assertEquals(75 / 255f, n.mean()[0], 1e-6f, "mean of 0, 10, .., 150");
         assertEquals((float) (Math.sqrt(10 * 10 * (16 * 16 - 1) / 12.0) / 255), n.std()[0], 1e-6f);
         assertEquals(150 / 255f, n.mean()[1], 1e-6f);
