@@ -3,17 +3,45 @@
 # every FlipStorm executor needs. Source it; do not run it.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-# spark-submit of a Spark 4.1 installation (SPARK_HOME), or fail with what to do.
-flipstorm_spark_submit() {
+# Exits with what to do unless SPARK_HOME holds a Spark installation: call it before any build.
+flipstorm_require_spark() {
   if [[ -z "${SPARK_HOME:-}" || ! -x "$SPARK_HOME/bin/spark-submit" ]]; then
     echo "SPARK_HOME must point at a Spark 4.1 installation (with bin/spark-submit); got '${SPARK_HOME:-}'" >&2
-    return 2
+    exit 2
   fi
+}
+
+# Splits the script's arguments at the first "--": the campaign's own arguments before it go to
+# FLIPSTORM_APP_ARGS, spark-submit options after it to FLIPSTORM_SUBMIT_ARGS (they come before the
+# jar, so they may override anything the script sets, e.g. -- --conf spark.executor.memory=4g).
+flipstorm_split_args() {
+  FLIPSTORM_APP_ARGS=()
+  FLIPSTORM_SUBMIT_ARGS=()
+  local rest=0 a
+  for a in "$@"; do
+    if [[ $rest -eq 0 && "$a" == "--" ]]; then
+      rest=1
+    elif [[ $rest -eq 0 ]]; then
+      FLIPSTORM_APP_ARGS+=("$a")
+    else
+      FLIPSTORM_SUBMIT_ARGS+=("$a")
+    fi
+  done
+}
+
+# spark-submit of SPARK_HOME (checked by flipstorm_require_spark).
+flipstorm_spark_submit() {
   "$SPARK_HOME/bin/spark-submit" "$@"
 }
 
-# The job jar with everything but Spark, rebuilt when the compiled code is newer than it.
+# The job jar with everything but Spark: FLIPSTORM_JOB_JAR if set (a jar built elsewhere), else
+# target's, rebuilt when a source or pom is newer than it.
 flipstorm_cluster_jar() {
+  if [[ -n "${FLIPSTORM_JOB_JAR:-}" ]]; then
+    [[ -f "$FLIPSTORM_JOB_JAR" ]] || { echo "FLIPSTORM_JOB_JAR $FLIPSTORM_JOB_JAR does not exist" >&2; return 2; }
+    echo "$FLIPSTORM_JOB_JAR"
+    return 0
+  fi
   local jars
   shopt -s nullglob
   jars=("$FLIPSTORM_HOME"/spark-job/target/flipstorm-spark-job-*-cluster.jar)
@@ -26,18 +54,21 @@ flipstorm_cluster_jar() {
   echo "${jars[0]}"
 }
 
-# --conf arguments every FlipStorm submit passes: the JVM options of conf/jvm.options on driver
-# and executors, one OpenMP thread per executor core, bounded ND4J off-heap memory.
+# Options every FlipStorm submit passes: conf/spark-defaults.conf (executor memory, cores, threads),
+# the JVM options of conf/jvm.options on driver and executors, plus the executor bounds of
+# spark-defaults.conf's spark.executor.extraJavaOptions (one place each). FLIPSTORM_EXECUTOR_MEMORY,
+# _OVERHEAD, _CORES and FLIPSTORM_TASK_FAILURES override single settings when set; anything else:
+# spark-submit options after "--".
 flipstorm_submit_confs() {
-  local opts cores
+  local defaults="$FLIPSTORM_HOME/conf/spark-defaults.conf" opts bounds
   opts="$(flipstorm_jvm_options)"
-  cores="${FLIPSTORM_EXECUTOR_CORES:-2}"
-  printf '%s\n' \
+  bounds="$(sed -n 's/^spark\.executor\.extraJavaOptions[[:space:]]*//p' "$defaults")"
+  printf '%s\n' --properties-file "$defaults" \
     --conf "spark.driver.extraJavaOptions=$opts" \
-    --conf "spark.executor.extraJavaOptions=$opts -Dorg.bytedeco.javacpp.maxbytes=${FLIPSTORM_OFFHEAP:-2g} -Dorg.bytedeco.javacpp.maxphysicalbytes=${FLIPSTORM_PHYSICAL:-6g}" \
-    --conf "spark.executor.cores=$cores" \
-    --conf "spark.executorEnv.OMP_NUM_THREADS=1" \
-    --conf "spark.executor.memory=${FLIPSTORM_EXECUTOR_MEMORY:-2g}" \
-    --conf "spark.executor.memoryOverhead=${FLIPSTORM_EXECUTOR_OVERHEAD:-6g}" \
-    --conf "spark.task.maxFailures=${FLIPSTORM_TASK_FAILURES:-4}"
+    --conf "spark.executor.extraJavaOptions=$opts $bounds"
+  [[ -z "${FLIPSTORM_EXECUTOR_MEMORY:-}" ]] || printf '%s\n' --conf "spark.executor.memory=$FLIPSTORM_EXECUTOR_MEMORY"
+  [[ -z "${FLIPSTORM_EXECUTOR_OVERHEAD:-}" ]] \
+    || printf '%s\n' --conf "spark.executor.memoryOverhead=$FLIPSTORM_EXECUTOR_OVERHEAD"
+  [[ -z "${FLIPSTORM_EXECUTOR_CORES:-}" ]] || printf '%s\n' --conf "spark.executor.cores=$FLIPSTORM_EXECUTOR_CORES"
+  printf '%s\n' --conf "spark.task.maxFailures=${FLIPSTORM_TASK_FAILURES:-4}"
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Submits a campaign to Kubernetes in cluster mode:
-#   submit-scripts/submit-k8s.sh https://API-SERVER:6443 IMAGE CONFIG [--set campaign.key=value ...]
+#   submit-scripts/submit-k8s.sh https://API-SERVER:6443 IMAGE CONFIG [--set campaign.key=value ...] [-- SPARK_SUBMIT_OPTIONS]
 # IMAGE is a Spark 4.1 image (e.g. apache/spark:4.1.3-java17) with the cluster jar copied to
 # /opt/flipstorm/flipstorm.jar; the config is uploaded through spark.kubernetes.file.upload.path
 # (FLIPSTORM_UPLOAD, an s3a:// or hdfs:// directory). Model and output must be on such a file system.
 # Environment: SPARK_HOME (required), FLIPSTORM_NAMESPACE (default), FLIPSTORM_EXECUTORS (4).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/submit-common.sh"
-[[ $# -ge 3 ]] || { echo "usage: $0 https://API-SERVER:PORT IMAGE CONFIG [--set key=value ...]" >&2; exit 2; }
+flipstorm_split_args "$@"
+set -- "${FLIPSTORM_APP_ARGS[@]}"
+[[ $# -ge 3 ]] || { echo "usage: $0 https://API-SERVER:PORT IMAGE CONFIG [--set key=value ...] [-- SPARK_SUBMIT_OPTIONS]" >&2; exit 2; }
+flipstorm_require_spark
 api="$1"; image="$2"; config="$3"; shift 3
 [[ -n "${FLIPSTORM_UPLOAD:-}" ]] || { echo "FLIPSTORM_UPLOAD must name an s3a:// or hdfs:// directory for the config" >&2; exit 2; }
 mapfile -t confs < <(flipstorm_submit_confs)
@@ -16,5 +19,5 @@ flipstorm_spark_submit --master "k8s://$api" --deploy-mode cluster --name flipst
   --conf "spark.kubernetes.namespace=${FLIPSTORM_NAMESPACE:-default}" \
   --conf "spark.kubernetes.file.upload.path=$FLIPSTORM_UPLOAD" \
   --conf "spark.executor.instances=${FLIPSTORM_EXECUTORS:-4}" \
-  --files "$config" --class org.flipstorm.campaign.CampaignMain "${confs[@]}" \
+  --files "$config" --class org.flipstorm.campaign.CampaignMain "${confs[@]}" "${FLIPSTORM_SUBMIT_ARGS[@]}" \
   local:///opt/flipstorm/flipstorm.jar "$(basename "$config")" "$@"
