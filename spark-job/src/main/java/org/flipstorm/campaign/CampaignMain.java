@@ -66,6 +66,7 @@ public final class CampaignMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Dl4jRuntime.requireBackend();
         PreparedCampaign prepared;
         try {
             prepared = PreparedCampaign.of(config.spec());

@@ -54,6 +54,7 @@ public final class PlanMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Dl4jRuntime.requireBackend();
         PreparedCampaign p;
         try {
             p = PreparedCampaign.of(config.spec());

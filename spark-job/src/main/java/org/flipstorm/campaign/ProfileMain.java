@@ -55,6 +55,7 @@ public final class ProfileMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Dl4jRuntime.requireBackend();
         try {
             ModelStore.LoadedModel m = ModelStore.load(model);
             ImageSet set = Datasets.load(dataset == null ? m.card().dataset() : dataset, split,

@@ -1,11 +1,12 @@
 package org.flipstorm.zoo.runtime;
 
 import java.util.Locale;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -66,6 +67,57 @@ public final class Dl4jRuntime {
         if (System.getProperty(HELPERS_PROPERTY) == null) {
             System.setProperty(HELPERS_PROPERTY, "false");
         }
+    }
+
+    /**
+     * Starts ND4J's backend (after {@link #configure()}), so that a machine that cannot run it is
+     * told in one line what is missing instead of failing later with an
+     * {@code ExceptionInInitializerError} and a trace: the commands call it before their work.
+     *
+     * @throws IllegalArgumentException naming what is missing and how to run on CPU instead
+     */
+    public static void requireBackend() {
+        try {
+            Nd4j.getExecutioner();
+        } catch (Throwable t) { // ExceptionInInitializerError, UnsatisfiedLinkError: Errors, not Exceptions
+            Optional<String> why = backendFailure(t, cudaBuild());
+            if (why.isEmpty()) {
+                throw t;
+            }
+            throw new IllegalArgumentException(why.get(), t);
+        }
+    }
+
+    /** True when this class path has ND4J's CUDA backend (a build made with {@code -Pcuda}). */
+    public static boolean cudaBuild() {
+        return Dl4jRuntime.class.getClassLoader().getResource("org/nd4j/linalg/jcublas/JCublasBackend.class") != null;
+    }
+
+    /**
+     * One line saying what is missing when {@code t} is ND4J's backend failing to load (no backend,
+     * a native library that would not load), or empty for any other failure.
+     */
+    public static Optional<String> backendFailure(Throwable t, boolean cuda) {
+        String cause = null;
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = String.valueOf(c.getMessage());
+            if (c.getClass().getName().endsWith("NoAvailableBackendException") || c instanceof UnsatisfiedLinkError
+                    || m.contains("libcuda") || m.contains("cudart") || m.contains("No CUDA devices")
+                    || m.contains("ND4J is probably missing dependencies")) {
+                cause = c.getClass().getSimpleName() + (c.getMessage() == null ? ""
+                        : ": " + c.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+        if (cause == null) {
+            return Optional.empty();
+        }
+        return Optional.of(cuda
+                ? "ND4J's CUDA backend (this is a -Pcuda build) cannot start on this machine (" + cause + "); it needs"
+                        + " an NVIDIA GPU with its driver (libcuda.so.1), the CUDA 11.6 runtime and cuDNN 8.3 (see"
+                        + " README, \"GPU (CUDA) build\"); to run on CPU instead, rebuild without -Pcuda:"
+                        + " mvn -DskipTests package"
+                : "ND4J's native CPU backend cannot load (" + cause + "); the default build needs an x86-64 CPU"
+                        + " with AVX2 (oneDNN build): on an older CPU rebuild with mvn -Pplain-cpu -DskipTests package");
     }
 
     /** The loaded native library's build description (lists ONEDNN when it has it). */

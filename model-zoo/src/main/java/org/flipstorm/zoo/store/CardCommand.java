@@ -48,6 +48,7 @@ public final class CardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Dl4jRuntime.requireBackend();
         try {
             measure();
             return Cli.OK;

@@ -58,6 +58,7 @@ public final class MigrateHead implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Dl4jRuntime.requireBackend();
         try {
             ModelStore.LoadedModel m = ModelStore.load(zip);
             ImageSet test = Datasets.load(m.card().dataset(), "test", Optional.ofNullable(data));

@@ -137,6 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Dl4jRuntime.requireBackend();
         try {
             return train() ? Cli.OK : EXIT_BUDGET;
         } catch (ZooException e) {
