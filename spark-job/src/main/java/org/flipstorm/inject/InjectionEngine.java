@@ -14,11 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs single-bit faults in a layer's output by re-running only the rest of the network, many
- * faults at once.
+ * Runs faults in a layer's output (one or more bits of one neuron each, in the number format
+ * and through the detector a {@link Corruption} applies) by re-running only the rest of the
+ * network, many faults at once.
  *
  * <p>For one layer, a suffix batch holds one clean row per distinct image followed by one row per
- * fault (a copy of that image's clean activation with one bit flipped). Each fault is compared
+ * fault (a copy of that image's clean activation with the fault's neuron corrupted). Each fault is compared
  * with its image's clean row <em>of the same batch</em>, so the clean and faulty results share the
  * same kernels and blocking: oneDNN results may differ in the last bits between batch sizes, and a
  * golden taken from another batch would turn near-tie images into false SDCs.
