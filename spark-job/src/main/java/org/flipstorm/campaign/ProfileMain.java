@@ -3,20 +3,16 @@ package org.flipstorm.campaign;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.flipstorm.common.cli.Cli;
-import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.zoo.ZooException;
+import org.flipstorm.zoo.cli.ModelCommand;
 import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
-import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.store.ModelStore;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,15 +25,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "profile", sortOptions = false, description = "Records each fault site's activation range over"
         + " clean images beside the model (NAME.ranges.json), for INT8 campaigns and the range detector.")
-public final class ProfileMain implements Callable<Integer> {
-    @Mixin
-    HelpOption help;
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model zip to profile.")
-    Path model;
+public final class ProfileMain extends ModelCommand {
     @Option(names = "--dataset", paramLabel = "ID", description = "Dataset (default: the model card's).")
     String dataset;
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (default: the bundled sample).")
-    Path data;
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train",
             description = "train or test (default: ${DEFAULT-VALUE}, as the study's tools).")
     String split;
@@ -49,27 +39,20 @@ public final class ProfileMain implements Callable<Integer> {
 
     /** Entry point. */
     public static void main(String[] argv) {
-        Dl4jRuntime.configure();
-        Cli.main(new ProfileMain(), argv);
+        launch(new ProfileMain(), argv);
     }
 
     @Override
-    public Integer call() throws IOException {
-        Dl4jRuntime.requireBackend();
-        try {
-            ModelStore.LoadedModel m = ModelStore.load(model);
-            ImageSet set = Datasets.load(dataset == null ? m.card().dataset() : dataset, split,
-                    Optional.ofNullable(data));
-            RangeProfile p = RangeProfile.profile(InjectableNetworks.of(m.network()), set,
-                    m.card().inputNormalization(), images == null ? set.size() : Math.min(images, set.size()), batch,
-                    m.card().modelId(), m.card().weightsSha256());
-            Path out = RangeProfile.pathFor(model);
-            p.write(out);
-            System.out.printf(Locale.ROOT, "profiled %d %s images of %s: %d sites, written to %s%n", p.images(), split,
-                    set.name(), p.sites().size(), out);
-            return Cli.OK;
-        } catch (ZooException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
+    protected int run() throws IOException, ZooException {
+        ModelStore.LoadedModel m = ModelStore.load(model);
+        ImageSet set = Datasets.load(dataset == null ? m.card().dataset() : dataset, split, dataDir());
+        RangeProfile p = RangeProfile.profile(InjectableNetworks.of(m.network()), set,
+                m.card().inputNormalization(), images == null ? set.size() : Math.min(images, set.size()), batch,
+                m.card().modelId(), m.card().weightsSha256());
+        Path out = RangeProfile.pathFor(model);
+        p.write(out);
+        System.out.printf(Locale.ROOT, "profiled %d %s images of %s: %d sites, written to %s%n", p.images(), split,
+                set.name(), p.sites().size(), out);
+        return Cli.OK;
     }
 }

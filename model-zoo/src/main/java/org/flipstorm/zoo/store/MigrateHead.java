@@ -4,16 +4,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.common.cli.Cli;
-import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.zoo.ZooException;
+import org.flipstorm.zoo.cli.ModelCommand;
 import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.nets.Architectures;
@@ -21,11 +19,9 @@ import org.flipstorm.zoo.nets.Heads;
 import org.flipstorm.zoo.nets.NetSpec;
 import org.flipstorm.zoo.nets.head.TextGuidedHead;
 import org.flipstorm.zoo.nets.head.TextGuidedHeadParams;
-import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.train.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,29 +35,22 @@ import picocli.CommandLine.Option;
 @Command(name = "migrate-head", sortOptions = false, description = "Rewrites a zoo model whose text-guided head is"
         + " one layer into the split form (cosine, then logits = exp(s) times it), writing it only if its outputs stay"
         + " equal bit for bit on the checked test images.")
-public final class MigrateHead implements Callable<Integer> {
-    @Mixin
-    HelpOption help;
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model zip to migrate in place.")
-    Path zip;
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (default: the bundled sample).")
-    Path data;
+public final class MigrateHead extends ModelCommand {
     @Option(names = "--check", paramLabel = "N", defaultValue = "1000",
             description = "Test images whose outputs must stay equal bit for bit (default: ${DEFAULT-VALUE}).")
     int check;
 
     /** Entry point. */
     public static void main(String[] argv) {
-        Dl4jRuntime.configure();
-        Cli.main(new MigrateHead(), argv);
+        launch(new MigrateHead(), argv);
     }
 
     @Override
-    public Integer call() throws IOException {
-        Dl4jRuntime.requireBackend();
+    protected int run() throws IOException, ZooException {
         try {
+            Path zip = model;
             ModelStore.LoadedModel m = ModelStore.load(zip);
-            ImageSet test = Datasets.load(m.card().dataset(), "test", Optional.ofNullable(data));
+            ImageSet test = Datasets.load(m.card().dataset(), "test", dataDir());
             int checked = Math.min(check, test.size());
             Model split = migrate(m);
             assertSameOutputs(m.network(), split, test, checked, m.card());
@@ -71,7 +60,7 @@ public final class MigrateHead implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "migrated %s: head split into '%s' and 'logits', outputs on %d test images"
                     + " equal bit for bit, weights sha256 %s%n", zip, Heads.COSINE, checked, written.weightsSha256());
             return Cli.OK;
-        } catch (IllegalStateException | ZooException e) {
+        } catch (IllegalStateException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
