@@ -91,6 +91,12 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
             return id;
         }
 
+        /** The id, so that messages and logs spell a choice as configs do. */
+        @Override
+        public String toString() {
+            return id();
+        }
+
         /** The value of the trial rows' {@code target} column (singular: what one trial hit). */
         public String rowValue() {
             return rowValue;
@@ -119,6 +125,12 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The id, so that messages and logs spell a choice as configs do. */
+        @Override
+        public String toString() {
+            return id();
+        }
     }
 
     /** A split of a dataset. */
@@ -132,6 +144,12 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         @JsonValue
         public String id() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The id, so that messages and logs spell a choice as configs do. */
+        @Override
+        public String toString() {
+            return id();
         }
     }
 

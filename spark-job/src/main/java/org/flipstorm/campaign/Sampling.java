@@ -43,6 +43,12 @@ public record Sampling(Target target, double margin, double confidence, Groups g
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The id, so that messages and logs spell a choice as configs do. */
+        @Override
+        public String toString() {
+            return id();
+        }
     }
 
     /** What a group is. */
@@ -56,6 +62,12 @@ public record Sampling(Target target, double margin, double confidence, Groups g
         @JsonValue
         public String id() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The id, so that messages and logs spell a choice as configs do. */
+        @Override
+        public String toString() {
+            return id();
         }
     }
 
@@ -72,6 +84,12 @@ public record Sampling(Target target, double margin, double confidence, Groups g
         @JsonValue
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The id, so that messages and logs spell a choice as configs do. */
+        @Override
+        public String toString() {
+            return id();
         }
     }
 

@@ -28,6 +28,12 @@ public enum DetectorMode implements Choice {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The id, so that messages and logs spell a choice as configs do. */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** True unless {@link #NONE}. */
     public boolean active() {
         return this != NONE;

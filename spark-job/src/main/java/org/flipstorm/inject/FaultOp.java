@@ -31,6 +31,12 @@ public enum FaultOp implements Choice {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The id, so that messages and logs spell a choice as configs do. */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** The op with id {@code id} ('-' and '_' both accepted). */
     @JsonCreator
     public static FaultOp byId(String id) {

@@ -47,6 +47,12 @@ public enum NumberFormat implements Choice {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** The id, so that messages and logs spell a choice as configs do. */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** True for the integer formats, which need a per-layer range profile. */
     public boolean quantised() {
         return this == INT8 || this == INT8_PYTORCHFI;
