@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The nightly campaign: runs CONFIG as campaign "<name>-YYYY-MM-DD" (so a rerun the same day
 # resumes it instead of starting over), summarises it, and compares it with the previous night's
-# campaign; exits 3 when a layer's SDC rate regressed beyond both intervals.
+# campaign; exits 3 when a layer's SDC rate regressed beyond both intervals, and 4 when the output
+# is not a local directory (hdfs:, s3a:): the comparison reads local campaigns only, so it says so
+# instead of passing without having compared anything.
 #   bin/flipstorm nightly [CONFIG]           (default conf/nightly.conf)
 # Runs on local Spark; set FLIPSTORM_SUBMIT="submit-scripts/submit-standalone.sh spark://HOST:7077"
 # to send it to a cluster instead. Schedules: conf/nightly.cron, conf/flipstorm-nightly.{service,timer}.
@@ -10,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$FLIPSTORM_HOME"
 case "${1:-}" in
   -h|--help)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   -*)
@@ -23,7 +25,10 @@ config="${1:-conf/nightly.conf}"
 day="$(date -u +%F)"
 base="$(sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*\([A-Za-z0-9._-]*\).*/\1/p' "$config" | sed -n 1p)"
 output="$(sed -n 's/^[[:space:]]*output[[:space:]]*=[[:space:]]*\([^#[:space:]]*\).*/\1/p' "$config" | sed -n 1p)"
-[[ -n "$base" && -n "$output" ]] || { echo "nightly: $config needs campaign.name and campaign.output" >&2; exit 2; }
+[[ -n "$base" ]] || { echo "nightly: $config needs campaign.name" >&2; exit 2; }
+output="${output:-campaigns}" # reference.conf's default
+output="${output#file://}"
+output="${output#file:}"
 name="$base-$day"
 echo "nightly: campaign $name ($config)"
 if [[ -n "${FLIPSTORM_SUBMIT:-}" ]]; then
@@ -31,6 +36,11 @@ if [[ -n "${FLIPSTORM_SUBMIT:-}" ]]; then
   $FLIPSTORM_SUBMIT "$config" --set "campaign.name=$name"
 else
   bin/flipstorm demo "$config" --set "campaign.name=$name"
+fi
+if [[ "$output" =~ ^[A-Za-z][A-Za-z0-9+.-]*: ]]; then
+  echo "nightly: the campaign is in $output, which is not a local directory; the regression check reads local"\
+    "campaigns only, so it did not run: copy the two nights (e.g. hdfs dfs -get) and run bin/flipstorm compare" >&2
+  exit 4
 fi
 previous=""
 for night in "$output/$base"-????-??-??; do # glob order is sorted, so the last match is the latest
