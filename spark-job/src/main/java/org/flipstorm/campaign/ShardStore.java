@@ -336,11 +336,21 @@ public final class ShardStore {
             .filter(c -> !c.partition()).toList();
     private static final MessageType FILE_SCHEMA = fileSchema();
 
+    /** Key-value metadata of every trial file: which schema and campaign its rows belong to, and who wrote them. */
+    public static final String META_SCHEMA_VERSION = "flipstorm.schema_version";
+    /** Key of the campaign id in a trial file's metadata. */
+    public static final String META_CAMPAIGN_ID = "flipstorm.campaign_id";
+    /** Key of the FlipStorm version in a trial file's metadata. */
+    public static final String META_WRITER = "flipstorm.version";
+
     private static void writeParquet(Configuration conf, org.apache.parquet.io.OutputFile file, List<Row> rows)
             throws IOException {
         SimpleGroupFactory groups = new SimpleGroupFactory(FILE_SCHEMA);
+        Map<String, String> meta = Map.of(META_SCHEMA_VERSION, Integer.toString(TrialColumn.SCHEMA_VERSION),
+                META_CAMPAIGN_ID, String.valueOf(rows.get(0).get(TrialRows.SCHEMA.fieldIndex(TrialColumn.CAMPAIGN_ID.id()))),
+                META_WRITER, org.flipstorm.zoo.runtime.Versions.flipstorm());
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withConf(conf).withType(FILE_SCHEMA)
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .withExtraMetaData(meta).withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
             for (Row r : rows) {
                 Group g = groups.newGroup();

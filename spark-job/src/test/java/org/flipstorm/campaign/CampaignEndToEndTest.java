@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
@@ -72,6 +73,17 @@ class CampaignEndToEndTest {
                 .orderBy(TrialColumn.TRIAL_ID.id()).collectAsList();
         assertEquals(rowsA, rowsB, "the same seed gives the same trials and outcomes");
 
+        try (Stream<Path> files = Files.walk(first.resolve("trials"))) {
+            for (Path p : files.filter(x -> x.toString().endsWith(".parquet")).toList()) {
+                try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+                        new org.apache.parquet.io.LocalInputFile(p))) {
+                    Map<String, String> kv = reader.getFooter().getFileMetaData().getKeyValueMetaData();
+                    assertEquals(Integer.toString(TrialColumn.SCHEMA_VERSION), kv.get(ShardStore.META_SCHEMA_VERSION), p.toString());
+                    assertTrue(kv.get(ShardStore.META_CAMPAIGN_ID).startsWith("t-"), kv.toString());
+                    assertEquals(org.flipstorm.zoo.runtime.Versions.flipstorm(), kv.get(ShardStore.META_WRITER));
+                }
+            }
+        }
         String manifest = Files.readString(first.resolve(CampaignLayout.MANIFEST));
         assertTrue(manifest.contains("\"convolution_path\" : \"native_helper\""), manifest);
         assertTrue(manifest.contains("\"trials\" : 300"), manifest);
