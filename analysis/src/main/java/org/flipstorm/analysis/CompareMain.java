@@ -40,10 +40,15 @@ public final class CompareMain implements Callable<Integer> {
 
     @Mixin
     HelpOption help;
-    @Parameters(index = "0", paramLabel = "CAMPAIGN_A", description = "The earlier campaign (or trials) directory.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CAMPAIGN_A",
+            description = "The earlier campaign (or trials) directory.")
     Path a;
-    @Parameters(index = "1", paramLabel = "CAMPAIGN_B", description = "The later one.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "CAMPAIGN_B", description = "The later one.")
     Path b;
+    @Option(names = "--previous-of", paramLabel = "CAMPAIGN", description = "Instead of A and B: compare CAMPAIGN, a"
+            + " nightly NAME-YYYY-MM-DD on any Hadoop file system (hdfs:, s3a:, a local path), with the latest earlier"
+            + " night beside it (copied here first when not local); exit 0 with a line when there is none.")
+    String previousOf;
     @Option(names = "--confidence", paramLabel = "C", defaultValue = "0.99",
             description = "Confidence of the Wilson intervals (default: ${DEFAULT-VALUE}).")
     double confidence;
@@ -92,6 +97,46 @@ public final class CompareMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (previousOf != null) {
+            return againstPreviousNight();
+        }
+        if (a == null || b == null) {
+            throw new IllegalArgumentException("expected two campaign directories CAMPAIGN_A CAMPAIGN_B, or"
+                    + " --previous-of CAMPAIGN");
+        }
+        return compareDirectories();
+    }
+
+    /** {@code --previous-of}: finds the night before, makes both local, compares them. */
+    private int againstPreviousNight() throws IOException {
+        if (a != null || b != null) {
+            throw new IllegalArgumentException("--previous-of takes no CAMPAIGN_A or CAMPAIGN_B");
+        }
+        java.util.Optional<String> previous = NightlyRuns.previous(previousOf);
+        if (previous.isEmpty()) {
+            out.println("no earlier night than " + previousOf + " to compare with");
+            return Cli.OK;
+        }
+        Path tmp = java.nio.file.Files.createTempDirectory("flipstorm-compare");
+        try {
+            a = NightlyRuns.local(previous.get(), tmp);
+            b = NightlyRuns.local(previousOf, tmp);
+            if (outDir == null && !NightlyRuns.isLocal(previousOf)) {
+                outDir = Path.of("compare-" + b.getFileName());
+                java.nio.file.Files.createDirectories(outDir);
+            }
+            out.println("comparing " + previousOf + " with the night before, " + previous.get());
+            return compareDirectories();
+        } finally {
+            try (var walk = java.nio.file.Files.walk(tmp)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private int compareDirectories() throws IOException {
         List<Diff> diffs;
         List<String> labels = new ArrayList<>();
         for (Path d : List.of(a, b)) {

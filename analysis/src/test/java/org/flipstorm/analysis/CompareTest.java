@@ -41,6 +41,32 @@ class CompareTest {
         campaign("wednesday", 200, 390);    // conv1 doubles: a regression
         campaign("other-model", "r", "fp32", 100, 400);
         campaign("other-format", "m", "int8", 100, 400);
+        campaign("nights/nightly-2026-11-28", 100, 400);
+        campaign("nights/nightly-2026-11-29", 100, 400);
+        campaign("nights/nightly-2026-11-30", 200, 390);   // the regression, tonight
+        campaign("nights/nightly-2026-12-02", 100, 400);   // a later night is not "previous"
+        campaign("nights/other-2026-11-29", 900, 900);     // another campaign's night is not either
+    }
+
+    @Test
+    void previousOfFindsTheNightBeforeThroughHadoopsFileSystemAndComparesWithIt() throws Exception {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(text, true, StandardCharsets.UTF_8);
+        String tonight = dir.resolve("nights/nightly-2026-11-30").toUri().toString(); // a file: URI, as hdfs: would be
+        assertEquals(CompareMain.REGRESSION, CompareMain.run(new String[] {"--previous-of", tonight}, o, o),
+                text.toString(StandardCharsets.UTF_8));
+        String said = text.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("with the night before, ") && said.contains("nightly-2026-11-29"), said);
+        assertTrue(said.contains("regressed m / conv1"), said);
+        text.reset();
+        assertEquals(0, CompareMain.run(new String[] {"--previous-of",
+            dir.resolve("nights/nightly-2026-11-28").toString()}, o, o));
+        assertTrue(text.toString(StandardCharsets.UTF_8).startsWith("no earlier night"), text.toString());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, CompareMain.run(new String[] {"--previous-of", dir.resolve("monday").toString()}, o,
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("expected a directory named NAME-YYYY-MM-DD"),
+                err.toString());
     }
 
     @Test
