@@ -172,7 +172,7 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
         List<Charts.Drawn> c = new ArrayList<>();
         c.addAll(Charts.layerSdc(layers, confidence, dir));
         c.addAll(Charts.improvement(improvement, confidence, dir));
-        c.addAll(Charts.sdcByBit(bits, dir));
+        c.addAll(Charts.sdcByBit(bits, confidence, dir));
         c.addAll(Charts.accuracyConfidence(accuracy, dir));
         c.addAll(Charts.deltaCdf(delta, dir));
         c.addAll(Charts.margin(margin, dir));

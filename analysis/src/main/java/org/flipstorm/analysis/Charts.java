@@ -22,7 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The study's figures drawn with XChart, each saved as PNG and SVG: SDC rate per layer (one chart
- * per model), reliability improvement per layer (one per architecture), SDC rate by bit, accuracy
+ * per model) and reliability improvement per layer (one per architecture, log axis, a line at 1x),
+ * both with the exact interval bounds as whiskers, SDC rate by bit (log axis, whiskers), accuracy
  * against confidence, the delta-loss CDF per layer, the golden-margin histogram and the
  * activation-range histograms of a profile.
  */
@@ -45,59 +46,124 @@ public final class Charts {
      */
     public record Drawn(String name, String title, String caption, Path png, Path svg) {}
 
-    /** SDC rate per layer, one chart per model; whiskers span the Wilson interval's larger side. */
+    /**
+     * An estimate with its interval, drawn as a point with a whisker from {@code low} to
+     * {@code high}: the exact bounds, which need not be symmetric around the point.
+     */
+    record Estimate(double value, double low, double high) {}
+
+    /** SDC rate per layer, one chart per model; whiskers are the exact Wilson bounds. */
     public static List<Drawn> layerSdc(List<LayerSummary.Row> rows, double confidence, Path dir) throws IOException {
         List<Drawn> out = new ArrayList<>();
         for (Map.Entry<String, List<LayerSummary.Row>> e : groupBy(rows, LayerSummary.Row::modelId).entrySet()) {
             List<LayerSummary.Row> r = e.getValue();
-            CategoryChart c = category("SDC rate per layer: " + e.getKey(), "layer", "SDC rate");
-            c.addSeries(e.getKey(), r.stream().map(LayerSummary.Row::layerName).toList(),
-                    r.stream().map(LayerSummary.Row::sdcRate).toList(),
-                    r.stream().map(x -> Math.max(x.sdcInterval().high() - x.sdcRate(),
-                            x.sdcRate() - x.sdcInterval().low())).toList());
+            XYChart c = intervals("SDC rate per layer: " + e.getKey(), "layer", "SDC rate",
+                    r.stream().map(LayerSummary.Row::layerName).toList(), Map.of(e.getKey(), r.stream().map(x ->
+                            new Estimate(x.sdcRate(), x.sdcInterval().low(), x.sdcInterval().high())).toList()));
             c.getStyler().setLegendVisible(false);
             out.add(save(c, "layer_sdc-" + e.getKey(), "SDC rate per layer: " + e.getKey(), String.format(Locale.ROOT,
-                    "Bars: fraction of trials whose top-1 class changed. Whiskers: the larger side of the %.0f%%"
-                            + " Wilson interval (exact bounds in the table).", confidence * 100), dir));
+                    "Points: fraction of trials whose top-1 class changed. Whiskers: the %.0f%% Wilson interval,"
+                            + " its exact bounds.", confidence * 100), dir));
         }
         return out;
     }
 
-    /** Baseline / text-guided SDC ratio per layer, one chart per architecture, with the Katz interval's larger side. */
+    /** Baseline / text-guided SDC ratio per layer, one chart per architecture, on a log axis with a line at 1x. */
     public static List<Drawn> improvement(List<Improvement.Row> rows, double confidence, Path dir) throws IOException {
         List<Drawn> out = new ArrayList<>();
         for (Map.Entry<String, List<Improvement.Row>> e : groupBy(rows, Improvement.Row::architecture).entrySet()) {
-            List<Improvement.Row> r = e.getValue().stream().filter(x -> Double.isFinite(x.ratio())).toList();
+            List<Improvement.Row> r = e.getValue().stream().filter(x -> Double.isFinite(x.ratio()) && x.ratio() > 0
+                    && x.interval().low() > 0 && Double.isFinite(x.interval().high())).toList();
             if (r.isEmpty()) {
                 continue;
             }
-            CategoryChart c = category("Reliability improvement: " + e.getKey(), "layer",
-                    "baseline SDC / text-guided SDC");
-            c.addSeries("improvement", r.stream().map(Improvement.Row::layerName).toList(),
-                    r.stream().map(Improvement.Row::ratio).toList(),
-                    r.stream().map(x -> finiteOr(Math.max(x.interval().high() - x.ratio(),
-                            x.ratio() - x.interval().low()), 0)).toList());
+            XYChart c = intervals("Reliability improvement: " + e.getKey(), "layer",
+                    "baseline SDC / text-guided SDC (log scale)", r.stream().map(Improvement.Row::layerName).toList(),
+                    Map.of("improvement", r.stream().map(x -> new Estimate(x.ratio(), x.interval().low(),
+                            x.interval().high())).toList()));
+            c.getStyler().setYAxisLogarithmic(true);
+            XYSeries one = c.addSeries("1x (no difference)", List.of(-0.5, r.size() - 0.5), List.of(1.0, 1.0));
+            one.setMarker(SeriesMarkers.NONE);
+            one.setLineColor(java.awt.Color.GRAY);
             c.getStyler().setLegendVisible(false);
             out.add(save(c, "improvement-" + e.getKey(), "Reliability improvement per layer: " + e.getKey(),
-                    String.format(Locale.ROOT, "Above 1: the text-guided model is more resilient at that layer."
-                            + " Whiskers: the larger side of the %.0f%% Katz interval.", confidence * 100), dir));
+                    String.format(Locale.ROOT, "Above the grey line at 1x: the text-guided model is more resilient at"
+                            + " that layer. Whiskers: the %.0f%% Katz interval, its exact bounds; layers with a"
+                            + " ratio of 0 or no SDC on either side are in the table only.", confidence * 100), dir));
         }
         return out;
     }
 
-    /** SDC rate against bit position, one line per model and format. */
-    public static List<Drawn> sdcByBit(List<BitSummary.Row> rows, Path dir) throws IOException {
+    /** SDC rate against bit position with Wilson whiskers, one series per model and format, log scale. */
+    public static List<Drawn> sdcByBit(List<BitSummary.Row> rows, double confidence, Path dir) throws IOException {
         if (rows.isEmpty()) {
             return List.of();
         }
-        XYChart c = xy("SDC rate by bit position", "bit", "SDC rate");
+        XYChart c = xy("SDC rate by bit position", "bit", "SDC rate (log scale; 0 drawn at 1e-5)");
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        int k = 0;
         for (Map.Entry<String, List<BitSummary.Row>> e
                 : groupBy(rows, r -> r.modelId() + " " + r.format()).entrySet()) {
-            c.addSeries(e.getKey(), e.getValue().stream().map(r -> (double) r.bit()).toList(),
-                    e.getValue().stream().map(BitSummary.Row::sdcRate).toList()).setMarker(SeriesMarkers.CIRCLE);
+            java.awt.Color color = c.getStyler().getSeriesColors()[k++ % c.getStyler().getSeriesColors().length];
+            XYSeries s = c.addSeries(e.getKey(), e.getValue().stream().map(r -> (double) r.bit()).toList(),
+                    e.getValue().stream().map(r -> Math.max(FLOOR, r.sdcRate())).toList());
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(color);
+            s.setMarkerColor(color);
+            for (BitSummary.Row r : e.getValue()) {
+                whisker(c, e.getKey() + " bit " + r.bit(), r.bit(), Math.max(FLOOR, r.sdcInterval().low()),
+                        Math.max(FLOOR, r.sdcInterval().high()), color);
+            }
         }
-        return List.of(save(c, "sdc_by_bit", "SDC rate by bit position",
-                "Per model and number format; bit 0 is the least significant.", dir));
+        return List.of(save(c, "sdc_by_bit", "SDC rate by bit position", String.format(Locale.ROOT,
+                "Per model and number format; bit 0 is the least significant. Whiskers: the %.0f%% Wilson"
+                        + " interval; rates of 0 (and lower bounds of 0) are drawn at 1e-5.", confidence * 100), dir));
+    }
+
+    /** Where a log axis draws a 0. */
+    private static final double FLOOR = 1e-5;
+
+    /**
+     * Points with exact whiskers at categories 0..n-1, one point series per entry of
+     * {@code series}, side by side within a category; the x axis names the categories.
+     */
+    static XYChart intervals(String title, String xTitle, String yTitle, List<String> categories,
+                                     Map<String, List<Estimate>> series) {
+        XYChart c = xy(title, xTitle, yTitle);
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.setCustomXAxisTickLabelsFormatter(x -> {
+            long i = Math.round(x);
+            return Math.abs(x - i) < 1e-9 && i >= 0 && i < categories.size() ? categories.get((int) i) : "";
+        });
+        int k = 0;
+        for (Map.Entry<String, List<Estimate>> e : series.entrySet()) {
+            double offset = series.size() == 1 ? 0 : (k - (series.size() - 1) / 2.0) * 0.3 / (series.size() - 1);
+            java.awt.Color color = c.getStyler().getSeriesColors()[k % c.getStyler().getSeriesColors().length];
+            List<Double> x = new ArrayList<>();
+            for (int i = 0; i < e.getValue().size(); i++) {
+                x.add(i + offset);
+            }
+            XYSeries points = c.addSeries(e.getKey(), x, e.getValue().stream().map(Estimate::value).toList());
+            points.setMarker(SeriesMarkers.CIRCLE);
+            points.setMarkerColor(color);
+            for (int i = 0; i < e.getValue().size(); i++) {
+                Estimate est = e.getValue().get(i);
+                whisker(c, e.getKey() + " " + i, i + offset, est.low(), est.high(), color);
+            }
+            k++;
+        }
+        return c;
+    }
+
+    /** A vertical line from {@code low} to {@code high} at {@code x}, kept out of the legend. */
+    private static void whisker(XYChart c, String name, double x, double low, double high, java.awt.Color color) {
+        XYSeries w = c.addSeries("whisker " + name, List.of(x, x), List.of(low, high));
+        w.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        w.setMarker(SeriesMarkers.NONE);
+        w.setLineColor(color);
+        w.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.SOLID);
+        w.setShowInLegend(false);
     }
 
     /** Clean and faulty accuracy against the confidence threshold and against the fraction kept. */
