@@ -62,9 +62,7 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
     /** The lines a reader wants first: most critical layers and the improvement headline. */
     public List<String> headlines() {
         List<String> out = new ArrayList<>();
-        LayerSummary.mostCritical(layers).forEach((model, r) -> out.add(String.format(Locale.ROOT,
-                "most critical layer of %s: %s (index %d), SDC rate %.4f [%.4f, %.4f]", model, r.layerName(),
-                r.layerIndex(), r.sdcRate(), r.sdcInterval().low(), r.sdcInterval().high())));
+        LayerSummary.mostCritical(layers).values().forEach(c -> out.add(c.sentence()));
         for (StudyRatios.Comparison c : study) {
             out.add(String.format(Locale.ROOT, "%s, %s vs baseline: last layer SDC %s, delta loss %s; pooled SDC %s,"
                     + " delta loss %s", c.architecture(), c.variant(), StudyComparisonMain.ratio(c.lastLayer().sdc()),

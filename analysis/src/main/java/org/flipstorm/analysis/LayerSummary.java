@@ -66,12 +66,44 @@ public final class LayerSummary {
         return Files.isDirectory(trials) ? trials : dir;
     }
 
-    /** Per model, the layer with the highest SDC rate (ties: the earlier layer). */
-    public static java.util.Map<String, Row> mostCritical(List<Row> rows) {
-        java.util.Map<String, Row> out = new java.util.LinkedHashMap<>();
-        for (Row r : rows) {
-            out.merge(r.modelId(), r, (a, b) -> b.sdcRate() > a.sdcRate() ? b : a);
+    /**
+     * Per model, the layer with the highest SDC rate (ties: the earlier layer) and the runner-up.
+     *
+     * @param top the layer with the highest rate
+     * @param next the layer with the next highest rate (null for a one-layer model)
+     */
+    public record Critical(Row top, Row next) {
+        /** True when the top layer's interval lies wholly above the next one's: it really is the most critical. */
+        public boolean standsOut() {
+            return next == null || top.sdcInterval().low() > next.sdcInterval().high();
         }
+
+        /** One line for a reader: the most critical layer, or that none stands out and why. */
+        public String sentence() {
+            String t = String.format(java.util.Locale.ROOT, "%s (index %d), SDC rate %.4f [%.4f, %.4f]",
+                    top.layerName(), top.layerIndex(), top.sdcRate(), top.sdcInterval().low(),
+                    top.sdcInterval().high());
+            if (next == null) {
+                return "most critical layer of " + top.modelId() + ": " + t;
+            }
+            String n = String.format(java.util.Locale.ROOT, "%s %.4f [%.4f, %.4f]", next.layerName(), next.sdcRate(),
+                    next.sdcInterval().low(), next.sdcInterval().high());
+            return standsOut() ? "most critical layer of " + top.modelId() + ": " + t + ", above the next, " + n
+                    : "no layer of " + top.modelId() + " stands out: the highest SDC rate, " + t
+                            + ", overlaps the next, " + n + " (more trials would tell them apart)";
+        }
+    }
+
+    /** Per model, its highest and next-highest layer by SDC rate. */
+    public static java.util.Map<String, Critical> mostCritical(List<Row> rows) {
+        java.util.Map<String, List<Row>> byModel = new java.util.LinkedHashMap<>();
+        rows.forEach(r -> byModel.computeIfAbsent(r.modelId(), k -> new java.util.ArrayList<>()).add(r));
+        java.util.Map<String, Critical> out = new java.util.LinkedHashMap<>();
+        byModel.forEach((model, r) -> {
+            List<Row> sorted = new java.util.ArrayList<>(r);
+            sorted.sort(java.util.Comparator.comparingDouble(Row::sdcRate).reversed()); // stable: earlier layer first
+            out.put(model, new Critical(sorted.get(0), sorted.size() > 1 ? sorted.get(1) : null));
+        });
         return out;
     }
 

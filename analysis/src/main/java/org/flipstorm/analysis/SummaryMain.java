@@ -63,7 +63,8 @@ public final class SummaryMain implements Callable<Integer> {
             out.println(partial);
         }
         print(a.layers(), args.confidence, out);
-        a.headlines().stream().filter(l -> !l.startsWith("most critical")).forEach(out::println);
+        a.headlines().stream().filter(l -> !l.startsWith("most critical") && !l.startsWith("no layer of"))
+                .forEach(out::println);
         Path target = (args.csv != null ? args.csv : dir.resolve("layer_summary.csv")).toAbsolutePath();
         Path outDir = target.getParent();
         List<String> written = new ArrayList<>();
@@ -97,8 +98,6 @@ public final class SummaryMain implements Callable<Integer> {
                     r.layerIndex(), r.layerName(), r.trials(), r.sdcRate(), r.sdcInterval().low(),
                     r.sdcInterval().high(), r.nonFiniteRate(), r.meanDeltaLoss(), r.sdDeltaLoss(), r.ties());
         }
-        LayerSummary.mostCritical(rows).forEach((model, r) -> out.printf(Locale.ROOT,
-                "most critical layer of %s: %s (index %d), SDC rate %.4f%n", model, r.layerName(), r.layerIndex(),
-                r.sdcRate()));
+        LayerSummary.mostCritical(rows).values().forEach(c -> out.println(c.sentence()));
     }
 }

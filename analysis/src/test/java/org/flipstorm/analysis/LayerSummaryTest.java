@@ -65,7 +65,15 @@ class LayerSummaryTest {
         assertEquals(1.0, logits.sdcRate(), 1e-12);
         assertEquals(3.0, logits.meanDeltaLoss(), 1e-6);
         assertEquals(Math.sqrt(2), logits.sdDeltaLoss(), 1e-6);
-        assertEquals("logits", LayerSummary.mostCritical(rows).get("m").layerName());
+        LayerSummary.Critical c = LayerSummary.mostCritical(rows).get("m");
+        assertEquals("logits", c.top().layerName());
+        assertEquals(false, c.standsOut(), "1/4 vs 4/4: the intervals [0.05, 0.70] and [0.51, 1] overlap");
+        LayerSummary.Row a = new LayerSummary.Row("m", 0, "a", 2000, 400, 0, 0, 0, Intervals.wilson(400, 2000, 0.95));
+        LayerSummary.Row b = new LayerSummary.Row("m", 1, "b", 2000, 100, 0, 0, 0, Intervals.wilson(100, 2000, 0.95));
+        LayerSummary.Critical clear = LayerSummary.mostCritical(List.of(b, a)).get("m");
+        assertEquals("a", clear.top().layerName());
+        assertTrue(clear.standsOut() && clear.sentence().startsWith("most critical layer of m: a (index 0)"),
+                clear.sentence());
     }
 
     @Test
@@ -90,7 +98,8 @@ class LayerSummaryTest {
         assertEquals(0, status);
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("conv1") && printed.contains("0.2500"), printed);
-        assertTrue(printed.contains("most critical layer of m: logits (index 5), SDC rate 1.0000"), printed);
+        assertTrue(printed.contains("no layer of m stands out: the highest SDC rate, logits (index 5), SDC rate 1.0000"),
+                printed);
         List<String> lines = Files.readAllLines(csv);
         assertEquals(3, lines.size());
         assertTrue(lines.get(0).startsWith("model_id,layer_index,layer_name,trials,sdc,sdc_rate"), lines.get(0));
