@@ -82,6 +82,10 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
     public List<Table> tables() {
         String ci = String.format(Locale.ROOT, " (%.0f%% intervals)", confidence * 100);
         List<Table> t = new ArrayList<>();
+        Table header = CampaignHeader.table(source);
+        if (!header.rows().isEmpty()) {
+            t.add(header);
+        }
         t.add(new Table("layer_summary", "SDC rate per layer" + ci, List.of("model_id", "layer_index", "layer_name",
                 "trials", "sdc", "sdc_rate", "sdc_ci_low", "sdc_ci_high", "non_finite", "non_finite_rate",
                 "mean_delta_loss", "sd_delta_loss", "ties", "sdc_or_tie_rate"), layers.stream().map(r -> List.of(

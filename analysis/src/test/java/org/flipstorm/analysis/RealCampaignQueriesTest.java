@@ -103,6 +103,16 @@ class RealCampaignQueriesTest {
         assertFalse(duck.activations().isEmpty(), "the campaign's activation histograms");
         assertFalse(duck.improvement().isEmpty(), "baseline and text-guided pair up by architecture");
         assertEquals(1, duck.study().size(), "one text-guided vs baseline comparison");
+        Table header = duck.tables().get(0);
+        assertEquals("campaigns", header.name(), "the report opens with what it is about");
+        assertEquals(2, header.rows().size());
+        List<String> base = header.rows().get(0);
+        assertEquals("lenet-fmnist-baseline", base.get(header.columns().indexOf("model_id")));
+        assertEquals("0.9073", base.get(header.columns().indexOf("test_accuracy")));
+        assertEquals("fp32", base.get(header.columns().indexOf("format")));
+        assertEquals("goldeneye", base.get(header.columns().indexOf("sites")));
+        assertEquals(Integer.toString(4 * TRIALS), base.get(header.columns().indexOf("trials")), "4 sites");
+        assertFalse(base.get(header.columns().indexOf("written_at")).isEmpty());
         for (int i = 0; i < duck.tables().size(); i++) {
             Table d = duck.tables().get(i);
             Table s = spark.tables().get(i);

@@ -47,6 +47,7 @@ import org.flipstorm.zoo.store.ModelCard;
  * @param sparkVersion Spark's version
  * @param javaVersion the driver JVM's version
  * @param convolutionPath which path the driver's DL4J convolutions took (oneDNN helper or fallback)
+ * @param writtenAt when this manifest was written (UTC, ISO-8601)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Manifest(@JsonProperty("campaign_id") String campaignId, String status,
@@ -62,7 +63,8 @@ public record Manifest(@JsonProperty("campaign_id") String campaignId, String st
                        @JsonProperty("nd4j_classifier") String nd4jClassifier,
                        @JsonProperty("spark_version") String sparkVersion,
                        @JsonProperty("java_version") String javaVersion,
-                       @JsonProperty("convolution_path") String convolutionPath) {
+                       @JsonProperty("convolution_path") String convolutionPath,
+                       @JsonProperty("written_at") String writtenAt) {
     /** Status of a campaign whose shards are still being committed (or whose run was killed). */
     public static final String RUNNING = "running";
     /** Status of a campaign with every trial committed and counted. */
@@ -107,7 +109,8 @@ public record Manifest(@JsonProperty("campaign_id") String campaignId, String st
         return new Manifest(p.context().campaignId(), RUNNING, TrialColumn.SCHEMA_VERSION, p.spec(), p.card(),
                 p.layers(), p.plannedTrials(), p.eligibleImages().length, p.groups(), ShardStore.COMMITS_DIR,
                 committedShards, null, null, null, null, Versions.flipstorm(), Versions.dl4j(), Versions.nd4jClassifier(),
-                SPARK_VERSION, System.getProperty("java.version"), Dl4jRuntime.convolutionPath().id());
+                SPARK_VERSION, System.getProperty("java.version"), Dl4jRuntime.convolutionPath().id(),
+                java.time.Instant.now().toString());
     }
 
     /** The manifest of {@code p} once every trial is committed. */
@@ -116,7 +119,7 @@ public record Manifest(@JsonProperty("campaign_id") String campaignId, String st
                 p.layers(), p.plannedTrials(), p.eligibleImages().length, p.groups(), ShardStore.COMMITS_DIR,
                 shards, shards, trials, wallSeconds, adaptive, Versions.flipstorm(), Versions.dl4j(),
                 Versions.nd4jClassifier(), SPARK_VERSION, System.getProperty("java.version"),
-                Dl4jRuntime.convolutionPath().id());
+                Dl4jRuntime.convolutionPath().id(), java.time.Instant.now().toString());
     }
 
     /**
