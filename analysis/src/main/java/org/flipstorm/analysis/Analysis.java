@@ -175,7 +175,7 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
         c.addAll(Charts.layerSdc(layers, confidence, dir));
         c.addAll(Charts.improvement(improvement, confidence, dir));
         c.addAll(Charts.sdcByBit(bits, confidence, dir));
-        c.addAll(Charts.accuracyConfidence(accuracy, dir));
+        c.addAll(Charts.accuracyConfidence(accuracy, confidence, dir));
         c.addAll(Charts.deltaCdf(delta, dir));
         c.addAll(Charts.margin(margin, dir));
         c.addAll(Charts.activationHistograms(activations, dir));

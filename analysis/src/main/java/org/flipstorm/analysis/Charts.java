@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.flipstorm.common.stats.Intervals;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -166,31 +167,56 @@ public final class Charts {
         w.setShowInLegend(false);
     }
 
-    /** Clean and faulty accuracy against the confidence threshold and against the fraction kept. */
-    public static List<Drawn> accuracyConfidence(List<AccuracyConfidence.Row> rows, Path dir) throws IOException {
+    /**
+     * Clean and faulty accuracy against the confidence threshold and against the fraction kept;
+     * the faulty accuracy carries the Wilson interval of its trials.
+     */
+    public static List<Drawn> accuracyConfidence(List<AccuracyConfidence.Row> rows, double confidence, Path dir)
+            throws IOException {
         if (rows.isEmpty()) {
             return List.of();
         }
         XYChart byT = xy("Accuracy vs confidence threshold", "golden confidence threshold t", "accuracy");
         XYChart byKept = xy("Accuracy vs fraction of images kept", "fraction of images kept", "accuracy");
+        int k = 0;
         for (Map.Entry<String, List<AccuracyConfidence.Row>> e
                 : groupBy(rows, AccuracyConfidence.Row::modelId).entrySet()) {
+            java.awt.Color color = byT.getStyler().getSeriesColors()[k++ % byT.getStyler().getSeriesColors().length];
             List<AccuracyConfidence.Row> r = e.getValue();
             List<Double> t = r.stream().map(AccuracyConfidence.Row::threshold).toList();
             List<Double> kept = r.stream().map(AccuracyConfidence.Row::kept).toList();
             List<Double> clean = r.stream().map(AccuracyConfidence.Row::cleanAccuracy).toList();
             List<Double> faulty = r.stream().map(x -> finiteOr(x.faultyAccuracy(), 0)).toList();
-            byT.addSeries(e.getKey() + " clean", t, clean).setMarker(SeriesMarkers.CIRCLE);
-            byT.addSeries(e.getKey() + " faults", t, faulty).setMarker(SeriesMarkers.DIAMOND);
-            byKept.addSeries(e.getKey() + " clean", kept, clean).setMarker(SeriesMarkers.CIRCLE);
-            byKept.addSeries(e.getKey() + " faults", kept, faulty).setMarker(SeriesMarkers.DIAMOND);
+            for (XYChart c : List.of(byT, byKept)) {
+                List<Double> x = c == byT ? t : kept;
+                XYSeries cs = c.addSeries(e.getKey() + " clean", x, clean);
+                cs.setMarker(SeriesMarkers.CIRCLE);
+                cs.setLineColor(color);
+                cs.setMarkerColor(color);
+                cs.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+                XYSeries fs = c.addSeries(e.getKey() + " faults", x, faulty);
+                fs.setMarker(SeriesMarkers.DIAMOND);
+                fs.setLineColor(color);
+                fs.setMarkerColor(color);
+                for (int i = 0; i < r.size(); i++) {
+                    AccuracyConfidence.Row row = r.get(i);
+                    if (row.trials() > 0 && Double.isFinite(row.faultyAccuracy())) {
+                        long right = Math.round(row.faultyAccuracy() * row.trials());
+                        Intervals.Interval ci = Intervals.wilson(right, row.trials(), confidence);
+                        whisker(c, e.getKey() + " " + i, x.get(i), ci.low(), ci.high(), color);
+                    }
+                }
+            }
         }
+        String who = "Only the images the campaign drew its trials from are here: with the default"
+                + " sampling.eligible = correct every one is classified correctly, so the clean line sits at 1.";
         return List.of(
-                save(byT, "accuracy_confidence", "Accuracy vs confidence threshold",
-                        "Images whose clean (golden) confidence is at least t: their clean accuracy, and the"
-                                + " accuracy of the faulty predictions of the trials on them.", dir),
+                save(byT, "accuracy_confidence", "Accuracy vs confidence threshold", String.format(Locale.ROOT,
+                        "Images whose clean (golden) confidence is at least t: their clean accuracy (dashed), and the"
+                                + " accuracy of the faulty predictions of the trials on them, with the %.0f%% Wilson"
+                                + " interval. %s", confidence * 100, who), dir),
                 save(byKept, "accuracy_kept", "Accuracy vs fraction of images kept",
-                        "The same points against the share of images that pass the threshold.", dir));
+                        "The same points against the share of images that pass the threshold. " + who, dir));
     }
 
     /** Delta-loss CDF per layer (one chart per model), from the quantiles. */
@@ -237,26 +263,40 @@ public final class Charts {
                 "One count per image: the gap between the two highest clean softmax outputs.", dir));
     }
 
-    /** One histogram per layer of a profile's activation values (log-scaled counts). */
+    /**
+     * The largest |activation| of every layer (from the profile's histogram edges), one line per
+     * model on a log axis: the study's attenuation figure when a baseline and a text-guided model
+     * of one architecture are in the same report.
+     */
     public static List<Drawn> activationHistograms(List<ActivationHistograms.Bin> bins, Path dir) throws IOException {
-        List<Drawn> out = new ArrayList<>();
+        if (bins.isEmpty()) {
+            return List.of();
+        }
+        XYChart c = xy("Largest |activation| per layer", "layer index", "max |activation| (log scale)");
+        c.getStyler().setYAxisLogarithmic(true);
         for (Map.Entry<String, List<ActivationHistograms.Bin>> e
                 : groupBy(bins, ActivationHistograms.Bin::modelId).entrySet()) {
-            XYChart c = xy("Activation histograms: " + e.getKey(), "activation value", "values (log scale)");
-            c.getStyler().setYAxisLogarithmic(true);
-            for (Map.Entry<String, List<ActivationHistograms.Bin>> layer
-                    : groupBy(e.getValue(), ActivationHistograms.Bin::layerName).entrySet()) {
-                List<ActivationHistograms.Bin> b = layer.getValue().stream().filter(x -> x.count() > 0).toList();
-                if (!b.isEmpty()) {
-                    c.addSeries(layer.getKey(), b.stream().map(x -> (x.low() + x.high()) / 2).toList(),
-                            b.stream().map(x -> (double) x.count()).toList()).setMarker(SeriesMarkers.NONE);
+            Map<Integer, Double> max = new java.util.TreeMap<>();
+            for (ActivationHistograms.Bin b : e.getValue()) {
+                if (b.count() > 0) {
+                    max.merge(b.layerIndex(), Math.max(Math.abs(b.low()), Math.abs(b.high())), Math::max);
                 }
             }
-            out.add(save(c, "activations-" + e.getKey(), "Activation histograms: " + e.getKey(),
-                    "Clean activation values per layer from the profiling pass (bin centres; empty bins"
-                            + " left out).", dir));
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            max.forEach((layer, v) -> {
+                if (v > 0) {
+                    x.add((double) layer);
+                    y.add(v);
+                }
+            });
+            if (!x.isEmpty()) {
+                c.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            }
         }
-        return out;
+        return List.of(save(c, "activation_max", "Largest |activation| per layer",
+                "From the clean profiling pass (the first images of each campaign): the outer edge of each layer's"
+                        + " histogram. Lower late-layer values are what the study calls attenuation.", dir));
     }
 
     private static CategoryChart category(String title, String x, String y) {

@@ -80,10 +80,10 @@ class ReportTest {
             titles.add(img.group(1));
         }
         // layer SDC and delta CDF per model (2 + 2), improvement (1), SDC by bit (1), accuracy (2),
-        // margin (1), activations (1)
+        // margin (1), largest activation per layer (1)
         assertEquals(10, titles.size(), titles.toString());
         assertTrue(titles.contains("Reliability improvement per layer: toy"), titles.toString());
-        assertTrue(titles.contains("Activation histograms: toy-base"), titles.toString());
+        assertTrue(titles.contains("Largest |activation| per layer"), titles.toString());
 
         Matcher svg = Pattern.compile("<a href=\"([^\"]+\\.svg)\">SVG</a>").matcher(html);
         int svgs = 0;
