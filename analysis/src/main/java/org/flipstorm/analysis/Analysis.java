@@ -22,11 +22,14 @@ import org.flipstorm.common.schema.TrialColumn;
  * @param delta delta-loss quantiles per layer
  * @param margin golden-margin histogram
  * @param activations activation histograms of the profiling pass (empty if none were stored)
+ * @param study the study comparison per architecture and variant (empty without a pair)
+ * @param deltaEcdf the empirical CDF of delta loss per layer, at every percentile
  */
 public record Analysis(Path source, double confidence, List<LayerSummary.Row> layers, List<Improvement.Row> improvement,
                        List<BitSummary.Row> bits, List<AccuracyConfidence.Row> accuracy,
                        List<Distributions.DeltaRow> delta, List<Distributions.MarginBin> margin,
-                       List<ActivationHistograms.Bin> activations, List<StudyRatios.Comparison> study) {
+                       List<ActivationHistograms.Bin> activations, List<StudyRatios.Comparison> study,
+                       List<Distributions.DeltaRow> deltaEcdf) {
 
     /** Runs every query over {@code dir} with {@code engine}. */
     public static Analysis of(QueryEngine engine, Path dir, double confidence) {
@@ -36,7 +39,8 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
                 Improvement.compute(engine, trials, confidence), BitSummary.compute(engine, trials, confidence),
                 AccuracyConfidence.compute(engine, trials, AccuracyConfidence.DEFAULT_THRESHOLDS),
                 Distributions.deltaQuantiles(engine, trials), Distributions.marginHistogram(engine, trials),
-                ActivationHistograms.compute(engine, dir), study(engine, trials, confidence));
+                ActivationHistograms.compute(engine, dir), study(engine, trials, confidence),
+                Distributions.deltaEcdf(engine, trials));
     }
 
     /** The study comparison (seeded, 2,000 resamples), empty without a pair or with mixed fault settings. */
@@ -176,7 +180,7 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
         c.addAll(Charts.improvement(improvement, confidence, dir));
         c.addAll(Charts.sdcByBit(bits, confidence, dir));
         c.addAll(Charts.accuracyConfidence(accuracy, confidence, dir));
-        c.addAll(Charts.deltaCdf(delta, dir));
+        c.addAll(Charts.deltaCdf(deltaEcdf, dir));
         c.addAll(Charts.margin(margin, dir));
         c.addAll(Charts.activationHistograms(activations, dir));
         return c;

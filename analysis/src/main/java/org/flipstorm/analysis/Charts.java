@@ -219,26 +219,36 @@ public final class Charts {
                         "The same points against the share of images that pass the threshold. " + who, dir));
     }
 
-    /** Delta-loss CDF per layer (one chart per model), from the quantiles. */
+    /** The empirical CDF of |delta loss| per layer (one chart per model), from every percentile of the rows. */
     public static List<Drawn> deltaCdf(List<Distributions.DeltaRow> rows, Path dir) throws IOException {
         List<Drawn> out = new ArrayList<>();
         for (Map.Entry<String, List<Distributions.DeltaRow>> e
                 : groupBy(rows, Distributions.DeltaRow::modelId).entrySet()) {
             XYChart c = xy("Delta-loss CDF per layer: " + e.getKey(), "|delta loss| (log scale, floor 1e-6)",
-                    "fraction of trials");
+                    "fraction of trials with at most this |delta loss|");
             c.getStyler().setXAxisLogarithmic(true);
+            c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0");
+            c.getStyler().setYAxisTickMarkSpacingHint(60);
             for (Distributions.DeltaRow r : e.getValue()) {
+                double[] q = r.quantiles();
                 List<Double> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
-                for (int i = 0; i < r.quantiles().length; i++) {
-                    x.add(Math.max(1e-6, finiteOr(Math.abs(r.quantiles()[i]), 1e-6)));
-                    y.add(Distributions.DELTA_QUANTILES[i]);
+                for (int i = 0; i < q.length; i++) {
+                    double v = Math.max(1e-6, finiteOr(Math.abs(q[i]), 1e-6));
+                    double p = q.length == 1 ? 1 : i / (double) (q.length - 1);
+                    if (i > 0) { // a step: the CDF holds its level until the next value
+                        x.add(v);
+                        y.add(y.get(y.size() - 1));
+                    }
+                    x.add(v);
+                    y.add(p);
                 }
-                c.addSeries(r.layerName(), x, y).setMarker(SeriesMarkers.CIRCLE);
+                c.addSeries(r.layerName() + " (" + r.finiteTrials() + ")", x, y).setMarker(SeriesMarkers.NONE);
             }
             out.add(save(c, "delta_cdf-" + e.getKey(), "Delta-loss CDF per layer: " + e.getKey(),
-                    "Quantiles of |delta loss| over the trials with a finite loss: further right means faults"
-                            + " at that layer move the loss more.", dir));
+                    "Empirical CDF of |delta loss| over each layer's trials with a finite loss (finite trials in"
+                            + " brackets), at every percentile: further right means faults at that layer move the"
+                            + " loss more; values below 1e-6 (masked faults) are drawn at 1e-6.", dir));
         }
         return out;
     }

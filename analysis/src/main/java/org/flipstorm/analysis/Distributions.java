@@ -7,6 +7,9 @@ import java.util.List;
 public final class Distributions {
     /** Probabilities of the delta-loss quantiles, in column order. */
     public static final double[] DELTA_QUANTILES = {0.1, 0.25, 0.5, 0.75, 0.9, 0.99};
+    /** Where the empirical CDF is drawn: every percentile, 0 (the minimum) to 1 (the maximum). */
+    public static final double[] ECDF_PROBABILITIES = java.util.stream.IntStream.rangeClosed(0, 100)
+            .mapToDouble(i -> i / 100.0).toArray();
 
     private Distributions() {}
 
@@ -40,8 +43,17 @@ public final class Distributions {
 
     /** As {@link #deltaQuantiles(Path)}, with {@code engine}. */
     public static List<DeltaRow> deltaQuantiles(QueryEngine engine, Path trialsDir) {
+        return deltaQuantiles(engine, trialsDir, DELTA_QUANTILES);
+    }
+
+    /** The empirical CDF of delta loss per model and layer, at every percentile of its finite trials. */
+    public static List<DeltaRow> deltaEcdf(QueryEngine engine, Path trialsDir) {
+        return deltaQuantiles(engine, trialsDir, ECDF_PROBABILITIES);
+    }
+
+    private static List<DeltaRow> deltaQuantiles(QueryEngine engine, Path trialsDir, double[] probabilities) {
         return engine.query(trialsDir, "delta_quantiles.sql",
-                java.util.Map.of("delta_quantiles", engine.quantiles("delta_loss", DELTA_QUANTILES)), rs -> new DeltaRow(
+                java.util.Map.of("delta_quantiles", engine.quantiles("delta_loss", probabilities)), rs -> new DeltaRow(
                 rs.getString("model_id"), rs.getInt("layer_index"), rs.getString("layer_name"),
                 rs.getLong("finite_trials"), rs.getDoubleArray("q")));
     }
