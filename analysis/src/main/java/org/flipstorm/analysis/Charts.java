@@ -83,9 +83,11 @@ public final class Charts {
                     Map.of("improvement", r.stream().map(x -> new Estimate(x.ratio(), x.interval().low(),
                             x.interval().high())).toList()));
             c.getStyler().setYAxisLogarithmic(true);
-            XYSeries one = c.addSeries("1x (no difference)", List.of(-0.5, r.size() - 0.5), List.of(1.0, 1.0));
+            XYSeries one = c.addSeries("1x (no difference)", List.of(0.0, r.size() - 1.0), List.of(1.0, 1.0));
+            one.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             one.setMarker(SeriesMarkers.NONE);
             one.setLineColor(java.awt.Color.GRAY);
+            one.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.SOLID);
             c.getStyler().setLegendVisible(false);
             out.add(save(c, "improvement-" + e.getKey(), "Reliability improvement per layer: " + e.getKey(),
                     String.format(Locale.ROOT, "Above the grey line at 1x: the text-guided model is more resilient at"
@@ -135,7 +137,7 @@ public final class Charts {
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         c.setCustomXAxisTickLabelsFormatter(x -> {
             long i = Math.round(x);
-            return Math.abs(x - i) < 1e-9 && i >= 0 && i < categories.size() ? categories.get((int) i) : "";
+            return Math.abs(x - i) < 1e-6 && i >= 0 && i < categories.size() ? categories.get((int) i) : "";
         });
         int k = 0;
         for (Map.Entry<String, List<Estimate>> e : series.entrySet()) {

@@ -13,6 +13,9 @@ import org.flipstorm.common.io.AtomicFiles;
  * file, relative to the report.
  */
 public final class Report {
+    /** The campaigns table, shown first: what the report is about. */
+    private static final String CAMPAIGNS = "campaigns";
+
     private Report() {}
 
     /** Writes the report to {@code file}, atomically. */
@@ -34,6 +37,7 @@ public final class Report {
             headlines.forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));
             h.append("</ul>\n");
         }
+        tables.stream().filter(t -> t.name().equals(CAMPAIGNS)).forEach(t -> table(h, t)); // what this is, first
         h.append("<h2>Charts</h2>\n");
         for (Charts.Drawn c : charts) {
             String png = Base64.getEncoder().encodeToString(Files.readAllBytes(c.png()));
@@ -44,15 +48,9 @@ public final class Report {
         }
         h.append("<h2>Tables</h2>\n");
         for (Table t : tables) {
-            h.append("<h3 id=\"").append(esc(t.name())).append("\">").append(esc(t.title())).append("</h3>\n<table>\n<tr>");
-            t.columns().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
-            h.append("</tr>\n");
-            for (List<String> r : t.rows()) {
-                h.append("<tr>");
-                r.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
-                h.append("</tr>\n");
+            if (!t.name().equals(CAMPAIGNS)) {
+                table(h, t);
             }
-            h.append("</table>\n");
         }
         h.append("</body></html>\n");
         AtomicFiles.writeString(abs, h.toString());
@@ -64,5 +62,18 @@ public final class Report {
 
     static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** One table as HTML. */
+    private static void table(StringBuilder h, Table t) {
+        h.append("<h3 id=\"").append(esc(t.name())).append("\">").append(esc(t.title())).append("</h3>\n<table>\n<tr>");
+        t.columns().forEach(c -> h.append("<th>").append(esc(c)).append("</th>"));
+        h.append("</tr>\n");
+        for (List<String> r : t.rows()) {
+            h.append("<tr>");
+            r.forEach(c -> h.append("<td>").append(esc(c)).append("</td>"));
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
     }
 }
