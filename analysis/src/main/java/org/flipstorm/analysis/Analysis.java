@@ -177,6 +177,7 @@ public record Analysis(Path source, double confidence, List<LayerSummary.Row> la
     public List<Charts.Drawn> charts(Path dir) throws IOException {
         List<Charts.Drawn> c = new ArrayList<>();
         c.addAll(Charts.layerSdc(layers, confidence, dir));
+        c.addAll(Charts.pairs(study, confidence, dir));
         c.addAll(Charts.improvement(improvement, confidence, dir));
         c.addAll(Charts.sdcByBit(bits, confidence, dir));
         c.addAll(Charts.accuracyConfidence(accuracy, confidence, dir));

@@ -97,6 +97,67 @@ public final class Charts {
         return out;
     }
 
+    /**
+     * The study's side-by-side figures for each baseline/variant pair: SDC rate per paired site,
+     * baseline next to variant with Wilson whiskers, and mean delta loss per site on a log axis.
+     */
+    public static List<Drawn> pairs(List<StudyRatios.Comparison> comparisons, double confidence, Path dir)
+            throws IOException {
+        List<Drawn> out = new ArrayList<>();
+        for (StudyRatios.Comparison c : comparisons) {
+            List<StudyRatios.SiteRatio> sites = c.sites();
+            if (sites.isEmpty()) {
+                continue;
+            }
+            List<String> names = sites.stream().map(StudyRatios.SiteRatio::site).toList();
+            Map<String, List<Estimate>> sdc = new LinkedHashMap<>();
+            sdc.put("baseline", sites.stream().map(x -> rate(x.baseline(), confidence)).toList());
+            sdc.put(c.variant(), sites.stream().map(x -> rate(x.other(), confidence)).toList());
+            XYChart rates = intervals("SDC rate per site: " + c.architecture() + ", baseline and " + c.variant(),
+                    "site (index; names below)", "SDC rate", names, sdc);
+            rates.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            String stem = c.architecture() + "-" + c.variant();
+            out.add(save(rates, "pair_sdc-" + stem, "SDC rate per site, baseline next to " + c.variant() + ": "
+                    + c.architecture(), String.format(Locale.ROOT, "Ties not counted as SDCs, as in the study comparison's SDC ratio;"
+                    + " whiskers: the %.0f%% Wilson interval, its exact bounds. Sites: %s.", confidence * 100,
+                    siteKey(names)), dir));
+            XYChart loss = xy("Mean delta loss per site: " + c.architecture() + ", baseline and " + c.variant(),
+                    "site (index; names below)", "mean |delta loss| (log scale)");
+            loss.getStyler().setYAxisLogarithmic(true);
+            List<Double> x = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                x.add((double) i);
+            }
+            loss.addSeries("baseline", x, sites.stream().map(s -> Math.max(1e-9, finiteOr(s.baselineLoss(), 1e-9)))
+                    .toList()).setMarker(SeriesMarkers.CIRCLE);
+            loss.addSeries(c.variant(), x, sites.stream().map(s -> Math.max(1e-9, finiteOr(s.otherLoss(), 1e-9)))
+                    .toList()).setMarker(SeriesMarkers.DIAMOND);
+            out.add(save(loss, "pair_loss-" + stem, "Mean delta loss per site, baseline and " + c.variant() + ": "
+                    + c.architecture(), "Mean |delta loss| over each site's trials with a finite loss; the ratio"
+                    + " with its bootstrap interval is in study_comparison.csv. Sites: " + siteKey(names) + ".", dir));
+        }
+        return out;
+    }
+
+    /** "0 conv1, 1 conv2, ...": the key of a chart whose x axis is a site index. */
+    private static String siteKey(List<String> names) {
+        List<String> key = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            key.add(i + " " + names.get(i));
+        }
+        return String.join(", ", key);
+    }
+
+    private static Estimate rate(long[] counts, double confidence) {
+        long trials = counts[0];
+        long sdc = counts[1];
+        if (trials <= 0) {
+            return new Estimate(0, 0, 0);
+        }
+        Intervals.Interval ci = Intervals.wilson(sdc, trials, confidence);
+        return new Estimate(sdc / (double) trials, ci.low(), ci.high());
+    }
+
     /** SDC rate against bit position with Wilson whiskers, one series per model and format, log scale. */
     public static List<Drawn> sdcByBit(List<BitSummary.Row> rows, double confidence, Path dir) throws IOException {
         if (rows.isEmpty()) {
@@ -135,10 +196,12 @@ public final class Charts {
                                      Map<String, List<Estimate>> series) {
         XYChart c = xy(title, xTitle, yTitle);
         c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        c.setCustomXAxisTickLabelsFormatter(x -> {
-            long i = Math.round(x);
-            return Math.abs(x - i) < 1e-6 && i >= 0 && i < categories.size() ? categories.get((int) i) : "";
-        });
+        if (series.size() == 1) {
+            c.setCustomXAxisTickLabelsFormatter(x -> {
+                long i = Math.round(x);
+                return Math.abs(x - i) < 1e-6 && i >= 0 && i < categories.size() ? categories.get((int) i) : "";
+            });
+        }
         int k = 0;
         for (Map.Entry<String, List<Estimate>> e : series.entrySet()) {
             double offset = series.size() == 1 ? 0 : (k - (series.size() - 1) / 2.0) * 0.3 / (series.size() - 1);
