@@ -102,15 +102,16 @@ public final class CampaignRunner {
     /** Cancels what still runs and waits (at most {@code millis}) until no executor runs a task. */
     private static void awaitNoRunningTasks(SparkSession spark, long millis) {
         spark.sparkContext().cancelAllJobs();
+        // Task counts come from Spark's listener bus, which may not yet know of a task that started
+        // just before the failure: wait for a quiet second (no active stage, no running task).
         long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline) {
-            int running = 0;
+        int quietPolls = 0;
+        while (System.currentTimeMillis() < deadline && quietPolls < 20) {
+            int running = spark.sparkContext().statusTracker().getActiveStageIds().length;
             for (org.apache.spark.SparkExecutorInfo e : spark.sparkContext().statusTracker().getExecutorInfos()) {
                 running += e.numRunningTasks();
             }
-            if (running == 0) {
-                return;
-            }
+            quietPolls = running == 0 ? quietPolls + 1 : 0;
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
