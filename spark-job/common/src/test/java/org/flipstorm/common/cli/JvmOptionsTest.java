@@ -40,7 +40,7 @@ class JvmOptionsTest {
     void theLauncherPassesEveryOptionToEveryCommand() throws Exception {
         List<String> options = options();
         for (String command : List.of("campaign", "plan", "profile", "summary", "improvement", "compare", "train",
-                "card", "slice", "migrate-head")) {
+                "card", "import", "slice", "migrate-head")) {
             ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
             pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1"));
             pb.redirectErrorStream(true);
