@@ -35,8 +35,8 @@ final class ShardRunner {
 
     /** Trials and SDCs per group; {@code rows} are the shard's, in trial-id order like its trials. */
     static Map<Integer, RoundSchedule.Count> groupCounts(Shard shard, List<Row> rows) {
-        int idField = TrialRows.SCHEMA.fieldIndex(TrialColumn.TRIAL_ID.id());
-        int outcomeField = TrialRows.SCHEMA.fieldIndex(TrialColumn.OUTCOME.id());
+        int idField = TrialRows.index(TrialColumn.TRIAL_ID);
+        int outcomeField = TrialRows.index(TrialColumn.OUTCOME);
         List<Trial> trials = shard.trials();
         if (trials.size() != rows.size()) {
             throw new IllegalStateException("shard " + shard.shardId() + " produced " + rows.size() + " rows for "

@@ -192,8 +192,8 @@ public final class ShardStore {
         Path staging = new Path(stagingDir(campaignDir, runId),
                 String.format("shard-%06d-%s", shardId, UUID.randomUUID()));
         Map<List<String>, List<Row>> byPartition = new LinkedHashMap<>();
-        int model = TrialRows.SCHEMA.fieldIndex(TrialColumn.MODEL_ID.id());
-        int layer = TrialRows.SCHEMA.fieldIndex(TrialColumn.LAYER_NAME.id());
+        int model = TrialRows.index(TrialColumn.MODEL_ID);
+        int layer = TrialRows.index(TrialColumn.LAYER_NAME);
         for (Row r : rows) {
             byPartition.computeIfAbsent(List.of(r.getString(model), r.getString(layer)), k -> new ArrayList<>()).add(r);
         }
@@ -347,7 +347,7 @@ public final class ShardStore {
             throws IOException {
         SimpleGroupFactory groups = new SimpleGroupFactory(FILE_SCHEMA);
         Map<String, String> meta = Map.of(META_SCHEMA_VERSION, Integer.toString(TrialColumn.SCHEMA_VERSION),
-                META_CAMPAIGN_ID, String.valueOf(rows.get(0).get(TrialRows.SCHEMA.fieldIndex(TrialColumn.CAMPAIGN_ID.id()))),
+                META_CAMPAIGN_ID, String.valueOf(rows.get(0).get(TrialRows.index(TrialColumn.CAMPAIGN_ID))),
                 META_WRITER, org.flipstorm.zoo.runtime.Versions.flipstorm());
         try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withConf(conf).withType(FILE_SCHEMA)
                 .withExtraMetaData(meta).withCompressionCodec(CompressionCodecName.SNAPPY)
@@ -355,7 +355,7 @@ public final class ShardStore {
             for (Row r : rows) {
                 Group g = groups.newGroup();
                 for (TrialColumn c : COLUMNS) {
-                    int i = TrialRows.SCHEMA.fieldIndex(c.id());
+                    int i = TrialRows.index(c);
                     switch (c.type()) {
                         case STRING -> g.append(c.id(), r.getString(i));
                         case LONG -> g.append(c.id(), r.getLong(i));

@@ -18,15 +18,17 @@ public final class TrialRows {
     /** Version of the trial schema written by this code. */
     public static final int SCHEMA_VERSION = TrialColumn.SCHEMA_VERSION;
 
+    /** The columns in schema order (one array for every row, not a fresh copy per call of values()). */
+    private static final TrialColumn[] COLUMNS = TrialColumn.values();
+
     /** The row schema, in {@link TrialColumn} order. */
     public static final StructType SCHEMA = schema();
 
     private TrialRows() {}
 
     private static StructType schema() {
-        TrialColumn[] columns = TrialColumn.values();
-        StructField[] fields = new StructField[columns.length];
-        for (TrialColumn c : columns) {
+        StructField[] fields = new StructField[COLUMNS.length];
+        for (TrialColumn c : COLUMNS) {
             fields[c.ordinal()] = DataTypes.createStructField(c.id(), sparkType(c.type()), false);
         }
         return new StructType(fields);
@@ -46,9 +48,8 @@ public final class TrialRows {
 
     /** One row for one trial's result; every column is named (the switch must cover them all). */
     static Row toRow(CampaignContext ctx, Trial trial, int label, TrialResult r) {
-        TrialColumn[] columns = TrialColumn.values();
-        Object[] values = new Object[columns.length];
-        for (TrialColumn c : columns) {
+        Object[] values = new Object[COLUMNS.length];
+        for (TrialColumn c : COLUMNS) {
             values[c.ordinal()] = switch (c) {
                 case CAMPAIGN_ID -> ctx.campaignId();
                 case TRIAL_ID -> trial.trialId();
@@ -82,8 +83,8 @@ public final class TrialRows {
         return new GenericRowWithSchema(values, SCHEMA);
     }
 
-    /** The value of {@code column} in {@code row}, by name. */
-    static Object get(Row row, TrialColumn column) {
-        return row.get(SCHEMA.fieldIndex(column.id()));
+    /** The position of {@code column} in a trial row: the schema is built in enum order. */
+    static int index(TrialColumn column) {
+        return column.ordinal();
     }
 }
