@@ -154,7 +154,7 @@ final class CampaignLease implements AutoCloseable {
             try (OutputStream os = fs.create(tmp, true)) {
                 os.write(body(owner, runId));
             }
-            org.apache.hadoop.fs.FileContext.getFileContext(file.toUri(), fs.getConf())
+            org.apache.hadoop.fs.FileContext.getFileContext(fs.makeQualified(file).toUri(), fs.getConf())
                     .rename(tmp, file, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
         } catch (IOException | RuntimeException e) {
             // a missed beat only ages the lease; the next one may succeed

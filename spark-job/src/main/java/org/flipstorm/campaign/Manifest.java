@@ -136,7 +136,10 @@ public record Manifest(@JsonProperty("campaign_id") String campaignId, String st
             fs.delete(tmp, false);
             throw e;
         }
-        FileContext.getFileContext(file.toUri(), fs.getConf()).rename(tmp, file, Options.Rename.OVERWRITE);
+        // Qualified: an unqualified path would be resolved against fs.defaultFS of fs.getConf(), which
+        // belongs to whoever first created the cached FileSystem (an HDFS default moved local manifests there).
+        FileContext.getFileContext(fs.makeQualified(file).toUri(), fs.getConf()).rename(tmp, file,
+                Options.Rename.OVERWRITE);
     }
 
     /** Reads a manifest; fields it does not know (a newer writer's) are ignored. */
