@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # Exits with what to do unless SPARK_HOME holds a Spark installation: call it before any build.
 flipstorm_require_spark() {
   if [[ -z "${SPARK_HOME:-}" || ! -x "$SPARK_HOME/bin/spark-submit" ]]; then
-    echo "SPARK_HOME must point at a Spark 4.1 installation (with bin/spark-submit); got '${SPARK_HOME:-}'" >&2
+    echo "SPARK_HOME must point at a Spark 4.2 installation (with bin/spark-submit); got '${SPARK_HOME:-}'" >&2
     exit 2
   fi
 }
@@ -58,14 +58,15 @@ flipstorm_cluster_jar() {
 # the JVM options of conf/jvm.options on driver and executors, plus the executor bounds of
 # spark-defaults.conf's spark.executor.extraJavaOptions (one place each). FLIPSTORM_EXECUTOR_MEMORY,
 # _OVERHEAD, _CORES and FLIPSTORM_TASK_FAILURES override single settings when set; anything else:
-# spark-submit options after "--".
+# spark-submit options after "--". Optional arguments: more JVM options for the executors ($1) and
+# for the driver ($2), e.g. what only a YARN container needs.
 flipstorm_submit_confs() {
   local defaults="$FLIPSTORM_HOME/conf/spark-defaults.conf" opts bounds
   opts="$(flipstorm_jvm_options)"
   bounds="$(sed -n 's/^spark\.executor\.extraJavaOptions[[:space:]]*//p' "$defaults")"
   printf '%s\n' --properties-file "$defaults" \
-    --conf "spark.driver.extraJavaOptions=$opts" \
-    --conf "spark.executor.extraJavaOptions=$opts $bounds"
+    --conf "spark.driver.extraJavaOptions=$opts${2:+ $2}" \
+    --conf "spark.executor.extraJavaOptions=$opts $bounds${1:+ $1}"
   [[ -z "${FLIPSTORM_EXECUTOR_MEMORY:-}" ]] || printf '%s\n' --conf "spark.executor.memory=$FLIPSTORM_EXECUTOR_MEMORY"
   [[ -z "${FLIPSTORM_EXECUTOR_OVERHEAD:-}" ]] \
     || printf '%s\n' --conf "spark.executor.memoryOverhead=$FLIPSTORM_EXECUTOR_OVERHEAD"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits a campaign to Kubernetes in cluster mode:
 #   submit-scripts/submit-k8s.sh https://API-SERVER:6443 IMAGE CONFIG [--set campaign.key=value ...] [-- SPARK_SUBMIT_OPTIONS]
-# IMAGE is a Spark 4.1 image (e.g. apache/spark:4.1.3-java17) with the cluster jar copied to
+# IMAGE is a Spark 4.2 image (e.g. apache/spark:4.2.0-java17) with the cluster jar copied to
 # /opt/flipstorm/flipstorm.jar; the config is uploaded through spark.kubernetes.file.upload.path
 # (FLIPSTORM_UPLOAD, an s3a:// or hdfs:// directory). Model and output must be on such a file system.
 # Environment: SPARK_HOME (required), FLIPSTORM_NAMESPACE (default), FLIPSTORM_EXECUTORS (4).
@@ -13,6 +13,7 @@ set -- "${FLIPSTORM_APP_ARGS[@]}"
 flipstorm_require_spark
 api="$1"; image="$2"; config="$3"; shift 3
 [[ -n "${FLIPSTORM_UPLOAD:-}" ]] || { echo "FLIPSTORM_UPLOAD must name an s3a:// or hdfs:// directory for the config" >&2; exit 2; }
+# shellcheck disable=SC2119 # no container-only JVM options here
 mapfile -t confs < <(flipstorm_submit_confs)
 flipstorm_spark_submit --master "k8s://$api" --deploy-mode cluster --name flipstorm \
   --conf "spark.kubernetes.container.image=$image" \

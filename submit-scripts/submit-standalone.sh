@@ -12,6 +12,7 @@ set -- "${FLIPSTORM_APP_ARGS[@]}"
 flipstorm_require_spark
 master="$1"; config="$2"; shift 2
 jar="$(flipstorm_cluster_jar)"
+# shellcheck disable=SC2119 # no container-only JVM options here
 mapfile -t confs < <(flipstorm_submit_confs)
 flipstorm_spark_submit --master "$master" --deploy-mode client --class org.flipstorm.campaign.CampaignMain \
   "${confs[@]}" "${FLIPSTORM_SUBMIT_ARGS[@]}" "$jar" "$config" "$@"

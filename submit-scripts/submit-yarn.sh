@@ -1,24 +1,42 @@
 #!/usr/bin/env bash
-# Submits a campaign to YARN in cluster mode (the driver runs in the cluster):
+# Submits a campaign to YARN:
 #   submit-scripts/submit-yarn.sh CONFIG [--set campaign.key=value ...] [-- SPARK_SUBMIT_OPTIONS]
-# The config is shipped with --files and read from the driver container's working directory;
-# model and output must be on HDFS (or another file system every node reaches), e.g.
+# In cluster mode (the default) the driver runs in the ApplicationMaster's container: the config is
+# shipped with --files and read from that container's working directory. In client mode
+# (FLIPSTORM_DEPLOY_MODE=client) the driver runs here and reads CONFIG itself. Model and output must
+# be on HDFS (or another file system every node reaches), e.g.
 #   --set campaign.model=hdfs:///flipstorm/models/resnet20-cifar10-baseline.zip
 #   --set campaign.output=hdfs:///flipstorm/campaigns
-# Executor settings: conf/spark-defaults.conf. Environment: SPARK_HOME and HADOOP_CONF_DIR
-# (required), FLIPSTORM_EXECUTOR_* and FLIPSTORM_JOB_JAR as for standalone, FLIPSTORM_EXECUTORS (4),
-# FLIPSTORM_QUEUE (default).
+# Executor settings: conf/spark-defaults.conf (README, "On YARN", says how to size them).
+# Environment: SPARK_HOME and HADOOP_CONF_DIR (required), FLIPSTORM_EXECUTOR_* and FLIPSTORM_JOB_JAR as
+# for standalone, FLIPSTORM_EXECUTORS (4), FLIPSTORM_QUEUE (default), FLIPSTORM_DEPLOY_MODE (cluster).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/submit-common.sh"
 flipstorm_split_args "$@"
 set -- "${FLIPSTORM_APP_ARGS[@]}"
 [[ $# -ge 1 ]] || { echo "usage: $0 CONFIG [--set key=value ...] [-- SPARK_SUBMIT_OPTIONS]" >&2; exit 2; }
+mode="${FLIPSTORM_DEPLOY_MODE:-cluster}"
+[[ "$mode" == cluster || "$mode" == client ]] \
+  || { echo "FLIPSTORM_DEPLOY_MODE must be cluster or client; got '$mode'" >&2; exit 2; }
 flipstorm_require_spark
 [[ -n "${HADOOP_CONF_DIR:-}" ]] || { echo "HADOOP_CONF_DIR must point at the cluster's Hadoop configuration" >&2; exit 2; }
 config="$1"; shift
+[[ -f "$config" ]] || { echo "campaign config $config does not exist" >&2; exit 2; }
 jar="$(flipstorm_cluster_jar)"
-mapfile -t confs < <(flipstorm_submit_confs)
-flipstorm_spark_submit --master yarn --deploy-mode cluster --queue "${FLIPSTORM_QUEUE:-default}" \
-  --num-executors "${FLIPSTORM_EXECUTORS:-4}" --files "$config" \
+# JavaCPP unpacks ND4J's native libraries (437 MB of them from the job jar, measured) at first use. A relative cache directory is
+# the container's own working directory: no writable home directory needed on the NodeManager (the
+# container may run as a user without one), and it goes away with the container.
+in_container="-Dorg.bytedeco.javacpp.cachedir=javacpp-cache"
+if [[ "$mode" == cluster ]]; then
+  mapfile -t confs < <(flipstorm_submit_confs "$in_container" "$in_container")
+  files=(--files "$config")
+  config_arg="$(basename "$config")"
+else
+  mapfile -t confs < <(flipstorm_submit_confs "$in_container")
+  files=()
+  config_arg="$config"
+fi
+flipstorm_spark_submit --master yarn --deploy-mode "$mode" --queue "${FLIPSTORM_QUEUE:-default}" \
+  --num-executors "${FLIPSTORM_EXECUTORS:-4}" "${files[@]}" \
   --class org.flipstorm.campaign.CampaignMain "${confs[@]}" "${FLIPSTORM_SUBMIT_ARGS[@]}" "$jar" \
-  "$(basename "$config")" "$@"
+  "$config_arg" "$@"

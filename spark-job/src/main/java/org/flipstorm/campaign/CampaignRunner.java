@@ -219,17 +219,49 @@ public final class CampaignRunner {
             double engine = 0;
             double task = 0;
             long ranTrials = 0;
+            List<ExecutorReport> executors = new java.util.ArrayList<>();
             for (Shard s : ran) {
-                engine += commits.get(s.shardId()).engineSeconds();
-                task += commits.get(s.shardId()).taskSeconds();
+                ShardStore.Commit c = commits.get(s.shardId());
+                engine += c.engineSeconds();
+                task += c.taskSeconds();
                 ranTrials += s.trials().size();
+                executors.add(c.executor());
             }
+            executorSummary(executors).forEach(out::println);
             out.printf(Locale.ROOT, "ran %d shards (%,d trials) in %.1f s: task time %.1f s, of which engine %.1f s;"
                             + " Spark and I/O overhead %.0f ms per task%n", ran.size(), ranTrials, secs, task,
                     engine, 1000 * (task - engine) / ran.size());
         }
         long trialsRun = ran.stream().mapToLong(s -> s.trials().size()).sum();
         return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs, trialsRun);
+    }
+
+    /**
+     * Which executors ran the shards and whether each one's convolutions took the oneDNN path: one
+     * line when all did, plus a warning line per executor that did not (a cluster whose executors
+     * lack conf/jvm.options runs tens of times slower and says nothing else about it).
+     */
+    static List<String> executorSummary(List<ExecutorReport> reports) {
+        Map<String, ExecutorReport> byExecutor = new java.util.TreeMap<>();
+        for (ExecutorReport r : reports) {
+            if (r != null) {
+                byExecutor.putIfAbsent(r.executorId() + "@" + r.host(), r);
+            }
+        }
+        if (byExecutor.isEmpty()) {
+            return List.of();
+        }
+        String fast = org.flipstorm.zoo.runtime.Dl4jRuntime.ConvolutionPath.NATIVE_HELPER.id();
+        List<String> slow = byExecutor.values().stream().filter(r -> !fast.equals(r.convolutionPath()))
+                .map(r -> "warning: " + r.describe() + "; its trials ran tens of times slower: give executors the"
+                        + " options of conf/jvm.options (spark.executor.extraJavaOptions)")
+                .toList();
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("executors: " + byExecutor.size() + " ran the shards (" + String.join(", ", byExecutor.keySet())
+                + "); DL4J convolutions " + (slow.isEmpty() ? fast + " on every one" : "not " + fast + " on "
+                + slow.size()));
+        lines.addAll(slow);
+        return lines;
     }
 
     /** Runs {@code todo} as one Spark job, one task per shard, each committing its own shard. */

@@ -66,9 +66,11 @@ public final class ShardStore {
      *     commits written before they were recorded
      * @param files the Parquet files the shard committed, with their lengths and rows; empty in
      *     commits written before they were recorded (such shards cannot be verified)
+     * @param executor the JVM that ran the shard; null in commits written before it was recorded
      */
     public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds,
-                         Map<Integer, RoundSchedule.Count> groups, List<CommittedFile> files)
+                         Map<Integer, RoundSchedule.Count> groups, List<CommittedFile> files,
+                         ExecutorReport executor)
             implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -218,7 +220,7 @@ public final class ShardStore {
                 files.add(new CommittedFile(rel, store.length(m.getValue()), rowsOf.get(m.getValue())));
             }
             Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9,
-                    groups, files);
+                    groups, files, ExecutorReport.current());
             Path markerTmp = new Path(staging, "marker.json");
             store.write(markerTmp, JSON.writeValueAsBytes(c));
             store.moveReplacing(markerTmp, marker(campaignDir, shardId));

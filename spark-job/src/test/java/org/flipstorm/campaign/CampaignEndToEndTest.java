@@ -48,6 +48,7 @@ class CampaignEndToEndTest {
         Fixtures.Outcome o = Fixtures.campaign(Fixtures.config(dir, model, output).toString());
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("done: 300 trials"), o.out());
+        assertTrue(o.out().contains("); DL4J convolutions native_helper on every one"), o.out());
         return output.resolve("t");
     }
 
@@ -84,6 +85,16 @@ class CampaignEndToEndTest {
                 }
             }
         }
+        org.apache.hadoop.fs.Path campaignDir = new org.apache.hadoop.fs.Path(first.toUri());
+        for (ShardStore.Commit c : ShardStore.committed(campaignDir.getFileSystem(
+                new org.apache.hadoop.conf.Configuration()), campaignDir).values()) {
+            ExecutorReport e = c.executor();
+            assertEquals("driver", e.executorId(), "local mode runs tasks in the driver");
+            assertEquals("native_helper", e.convolutionPath());
+            assertEquals(System.getenv("OMP_NUM_THREADS"), e.ompThreads());
+            assertEquals(Path.of("").toAbsolutePath().toString(), e.workingDir());
+            assertEquals(org.bytedeco.javacpp.Loader.getCacheDir().getAbsolutePath(), e.javacppCache());
+        }
         String manifest = Files.readString(first.resolve(CampaignLayout.MANIFEST));
         assertTrue(manifest.contains("\"convolution_path\" : \"native_helper\""), manifest);
         assertTrue(manifest.contains("\"trials\" : 300"), manifest);
@@ -109,6 +120,20 @@ class CampaignEndToEndTest {
         try (Stream<Path> s = Files.list(first)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith("_staging")), "no staging left");
         }
+    }
+
+    @Test
+    void anExecutorOnTheSlowConvolutionPathIsNamedInAWarning() {
+        ExecutorReport fast = new ExecutorReport("1", "a", "native_helper", "1", "/c", "/w");
+        ExecutorReport slow = new ExecutorReport("2", "b", "java_fallback", null, "/c", "/w");
+        assertEquals(List.of("executors: 1 ran the shards (1@a); DL4J convolutions native_helper on every one"),
+                CampaignRunner.executorSummary(Arrays.asList(fast, fast, null)), "null: a commit from before reports");
+        List<String> lines = CampaignRunner.executorSummary(List.of(fast, slow));
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals("executors: 2 ran the shards (1@a, 2@b); DL4J convolutions not native_helper on 1", lines.get(0));
+        assertTrue(lines.get(1).startsWith("warning: executor 2 on b: convolutions java_fallback, OMP_NUM_THREADS unset;"),
+                lines.get(1));
+        assertEquals(List.of(), CampaignRunner.executorSummary(List.of()));
     }
 
     @Test

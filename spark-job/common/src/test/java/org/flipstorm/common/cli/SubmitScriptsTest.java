@@ -86,7 +86,7 @@ class SubmitScriptsTest {
             }
             Run r = run(Map.of(), cmd);
             assertEquals(2, r.status(), script + ": " + r.output());
-            assertTrue(r.output().strip().startsWith("SPARK_HOME must point at a Spark 4.1 installation"),
+            assertTrue(r.output().strip().startsWith("SPARK_HOME must point at a Spark 4.2 installation"),
                     script + ": " + r.output());
             assertFalse(r.output().contains("building"), script + " built before checking: " + r.output());
         }
