@@ -72,6 +72,43 @@ class SubmitScriptsTest {
     }
 
     @Test
+    void yarnShipsTheConfigInClusterModeAndKeepsJavaCppInTheContainer() throws Exception {
+        Path jar = Files.writeString(dir.resolve("job.jar"), "not really a jar");
+        Path config = Files.writeString(dir.resolve("c.conf"), "campaign {}");
+        Path record = dir.resolve("args.txt");
+        String cache = "-Dorg.bytedeco.javacpp.cachedir=javacpp-cache";
+        for (String mode : List.of("cluster", "client")) {
+            Run r = run(Map.of("SPARK_HOME", fakeSparkHome().toString(), "RECORD", record.toString(),
+                            "FLIPSTORM_JOB_JAR", jar.toString(), "HADOOP_CONF_DIR", dir.toString(),
+                            "FLIPSTORM_DEPLOY_MODE", mode, "FLIPSTORM_QUEUE", "q"),
+                    ROOT.resolve("submit-scripts/submit-yarn.sh").toString(), config.toString(), "--set", "x=1");
+            assertEquals(0, r.status(), r.output());
+            List<String> a = Files.readAllLines(record);
+            assertEquals(mode, a.get(a.indexOf("--deploy-mode") + 1));
+            assertEquals("q", a.get(a.indexOf("--queue") + 1));
+            int jarAt = a.indexOf(jar.toString());
+            String executor = a.stream().filter(x -> x.startsWith("spark.executor.extraJavaOptions=")).findFirst()
+                    .orElseThrow();
+            String driver = a.stream().filter(x -> x.startsWith("spark.driver.extraJavaOptions=")).findFirst()
+                    .orElseThrow();
+            assertTrue(executor.endsWith(" " + cache), executor);
+            if (mode.equals("cluster")) {
+                assertEquals(config.toString(), a.get(a.indexOf("--files") + 1), "the config travels to the driver");
+                assertEquals(List.of("c.conf", "--set", "x=1"), a.subList(jarAt + 1, a.size()));
+                assertTrue(driver.endsWith(" " + cache), "the driver runs in a container: " + driver);
+            } else {
+                assertFalse(a.contains("--files"), a.toString());
+                assertEquals(List.of(config.toString(), "--set", "x=1"), a.subList(jarAt + 1, a.size()));
+                assertFalse(driver.contains(cache), "a client-mode driver runs here: " + driver);
+            }
+        }
+        Run bad = run(Map.of("FLIPSTORM_DEPLOY_MODE", "remote"), ROOT.resolve("submit-scripts/submit-yarn.sh")
+                .toString(), config.toString());
+        assertEquals(2, bad.status());
+        assertEquals("FLIPSTORM_DEPLOY_MODE must be cluster or client; got 'remote'", bad.output().strip());
+    }
+
+    @Test
     void aMissingSparkHomeIsOneLineBeforeAnyBuild() throws Exception {
         for (String script : List.of("submit-standalone.sh", "submit-yarn.sh", "submit-k8s.sh")) {
             List<String> args = switch (script) {
