@@ -29,15 +29,17 @@ import picocli.CommandLine.Option;
  * {@code import}: makes a FlipStorm model (zip + card) from a bare DL4J model zip
  * ({@code MultiLayerNetwork} or {@code ComputationGraph}, as {@code ModelSerializer} writes it):
  * the card's weights hash, layers and input shape are derived, its test accuracy and mean golden
- * top2diff measured on the dataset's test split. (ONNX and Keras come with issue 15's next steps.)
+ * top2diff measured on the dataset's test split. An ONNX file ({@code *.onnx}) is first read into a
+ * {@code ComputationGraph} by {@link OnnxImport}.
  */
-@Command(name = "import", sortOptions = false, description = "Makes a FlipStorm model (zip + card) from a bare DL4J"
-        + " model zip (MultiLayerNetwork or ComputationGraph): derives the card (weights hash, layers, input shape)"
+@Command(name = "import", sortOptions = false, description = "Makes a FlipStorm model (zip + card) from an ONNX"
+        + " model or a bare DL4J model zip (MultiLayerNetwork or ComputationGraph): derives the card (weights hash, layers, input shape)"
         + " and measures test accuracy on the dataset's test split.")
 public final class ImportCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     HelpOption help;
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "The bare DL4J model zip.")
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model: an ONNX file"
+            + " (*.onnx, e.g. from torch.onnx.export) or a bare DL4J model zip.")
     Path model;
     @Option(names = "--out", paramLabel = "FILE", required = true,
             description = "The FlipStorm model zip to write; its card goes beside it.")
@@ -48,8 +50,8 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
     @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (default: the bundled sample or"
             + " the dataset's system directory).")
     Path data;
-    @Option(names = "--input-shape", paramLabel = "C,H,W", required = true, split = ",",
-            description = "One image's shape, e.g. 3,32,32.")
+    @Option(names = "--input-shape", paramLabel = "C,H,W", split = ",",
+            description = "One image's shape, e.g. 3,32,32 (required for a DL4J zip; an ONNX model has its own).")
     List<Integer> inputShape;
     @Option(names = "--mean", paramLabel = "M,...", split = ",",
             description = "Per-channel mean of the [0, 1] inputs the model was trained on (with --std).")
@@ -86,6 +88,24 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
     }
 
     ModelCard importModel(java.io.PrintStream log) throws IOException, ZooException {
+        Model net;
+        if (model.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            OnnxImport.Result onnx = OnnxImport.read(model);
+            List<Integer> own = java.util.Arrays.stream(onnx.inputShape()).boxed().toList();
+            if (inputShape != null && !inputShape.equals(own)) {
+                throw new IllegalArgumentException("--input-shape " + inputShape + " differs from the ONNX model's"
+                        + " input " + own);
+            }
+            inputShape = own;
+            net = onnx.graph();
+            log.printf(Locale.ROOT, "ONNX %s: %d vertices, input %s%n", model, onnx.graph().getVertices().length, own);
+        } else {
+            if (inputShape == null) {
+                throw new IllegalArgumentException("--input-shape C,H,W is required for a DL4J zip (an ONNX model"
+                        + " carries its own)");
+            }
+            net = load(model);
+        }
         if (inputShape.size() != 3 || inputShape.stream().anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("--input-shape " + inputShape + " must be three positive numbers C,H,W,"
                     + " e.g. 3,32,32");
@@ -95,7 +115,6 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
             throw new IllegalArgumentException("--mean and --std go together, one value per channel ("
                     + inputShape.get(0) + ")");
         }
-        Model net = load(model);
         List<String> classes = Datasets.classNames(dataset);
         Normalization norm = mean == null ? null : new Normalization(floats(mean), floats(std));
         ImageSet test = Datasets.load(dataset, "test", Optional.ofNullable(data));

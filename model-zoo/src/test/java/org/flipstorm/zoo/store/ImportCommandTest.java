@@ -48,6 +48,28 @@ class ImportCommandTest {
     }
 
     @Test
+    void anOnnxModelImportsWithItsOwnInputShapeAndKeepsItsWeightsThroughTheZip() throws Exception {
+        Dl4jRuntime.configure();
+        Path onnx = OnnxImportTest.FIXTURES.resolve("tiny-resnet.onnx");
+        Path out = dir.resolve("zoo/tiny-resnet.zip");
+        ModelCard card = ImportCommand.run("--model", onnx.toString(), "--out", out.toString(), "--dataset",
+                "fashion-mnist", "--data", DATA, "--architecture", "tiny-resnet");
+        assertEquals(List.of(1, 28, 28), card.inputShape(), "taken from the ONNX input");
+        ModelStore.LoadedModel back = ModelStore.load(out);
+        assertEquals(card.weightsSha256(), back.card().weightsSha256());
+        assertTrue(back.card().layers().stream().anyMatch(l -> l.name().equals("layer2.add.Add")),
+                back.card().layers().toString());
+        OnnxImportTest.Fixture f = OnnxImportTest.Fixture.of("tiny-resnet");
+        org.deeplearning4j.nn.graph.ComputationGraph g = (org.deeplearning4j.nn.graph.ComputationGraph) back.network();
+        double err = OnnxImportTest.relativeError(g.feedForward(f.input(), false).get("fc.Gemm"), f.logits());
+        assertTrue(err < 1e-4, "the saved zip still gives PyTorch's logits: " + err);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImportCommand.run("--model",
+                onnx.toString(), "--out", dir.resolve("y.zip").toString(), "--dataset", "fashion-mnist", "--data",
+                DATA, "--input-shape", "1,32,32"));
+        assertEquals("--input-shape [1, 32, 32] differs from the ONNX model's input [1, 28, 28]", e.getMessage());
+    }
+
+    @Test
     void aSoftmaxOutputLayerIsWarnedAboutAndAWrongShapeRefused() throws Exception {
         Dl4jRuntime.configure();
         MultiLayerNetwork soft = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
