@@ -37,8 +37,7 @@ final class ActivationProfile {
         try {
             var model = org.flipstorm.zoo.store.ModelStore.load(ModelFiles.local(ctx.modelPath(), fs.getConf()));
             var src = ctx.images();
-            var images = org.flipstorm.zoo.data.Datasets.load(src.dataset(), src.split().id(),
-                    java.util.Optional.ofNullable(src.path()).map(java.nio.file.Path::of));
+            var images = CampaignImages.load(src, ctx.imageLayout(), fs.getConf());
             bins = org.flipstorm.inject.ActivationHistogram.compute(
                     org.flipstorm.inject.InjectableNetworks.of(model.network()), images, ctx.inputNormalization(),
                     Math.min(HISTOGRAM_IMAGES, Math.min(src.count(), images.size())), 64, HISTOGRAM_BINS);

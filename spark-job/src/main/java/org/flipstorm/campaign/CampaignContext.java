@@ -1,6 +1,7 @@
 package org.flipstorm.campaign;
 
 import java.io.Serializable;
+import org.flipstorm.zoo.data.FolderDataset;
 import java.util.List;
 import org.flipstorm.inject.Corruption;
 import org.flipstorm.inject.DetectorMode;
@@ -32,9 +33,9 @@ import org.flipstorm.zoo.data.Normalization;
 public record CampaignContext(String campaignId, String modelId, String architecture, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
                               NumberFormat format, FaultOp faultModel, DetectorMode rangeDetector, boolean weightFaults,
-                              int maxBatch, Normalization inputNormalization)
+                              int maxBatch, Normalization inputNormalization, FolderDataset.Layout imageLayout)
         implements Serializable {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     /** Copies the layer list. */
     public CampaignContext {

@@ -2,19 +2,16 @@ package org.flipstorm.campaign;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.zoo.ZooException;
-import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.store.ModelStore;
@@ -56,11 +53,12 @@ final class ExecutorResources {
     }
 
     /** The campaign's images. */
-    static ImageSet images(CampaignSpec.ImageSource src) {
-        String key = src.dataset() + "|" + src.path() + "|" + src.split();
+    static ImageSet images(CampaignContext ctx, Map<String, String> hadoop) {
+        CampaignSpec.ImageSource src = ctx.images();
+        String key = src.dataset() + "|" + src.path() + "|" + src.split() + "|" + ctx.imageLayout();
         return DATA.computeIfAbsent(key, k -> {
             try {
-                return Datasets.load(src.dataset(), src.split().id(), Optional.ofNullable(src.path()).map(Path::of));
+                return CampaignImages.load(src, ctx.imageLayout(), ShardStore.configuration(hadoop));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (ZooException e) {

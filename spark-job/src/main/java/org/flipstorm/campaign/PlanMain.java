@@ -3,6 +3,7 @@ package org.flipstorm.campaign;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.flipstorm.common.cli.Cli;
@@ -88,9 +89,9 @@ public final class PlanMain implements Callable<Integer> {
             List<Trial> sample = first.trials().subList(0, Math.min(calibrate, first.trials().size()));
             Shard probe = new Shard(first.shardId(), sample.stream().mapToInt(Trial::imageIndex).distinct().sorted()
                     .toArray(), sample);
-            ShardRunner.run(p.context(), probe); // warm-up: model load, JIT
+            ShardRunner.run(p.context(), probe, Map.of()); // warm-up: model load, JIT
             long t0 = System.nanoTime();
-            ShardRunner.run(p.context(), probe);
+            ShardRunner.run(p.context(), probe, Map.of());
             double secs = (System.nanoTime() - t0) / 1e9;
             double rate = sample.size() / secs;
             out.printf(Locale.ROOT, "calibration: %d trials in %.2f s on this JVM = %,.0f trials/s per task;"

@@ -8,14 +8,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import org.flipstorm.inject.GoldenPass;
 import org.flipstorm.inject.InjectableNetwork;
 import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.RangeProfile;
 import org.flipstorm.inject.WeightFaults;
 import org.flipstorm.zoo.ZooException;
-import org.flipstorm.zoo.data.Datasets;
+import org.flipstorm.zoo.data.FolderDataset;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.store.ModelCard;
 import org.flipstorm.zoo.store.ModelStore;
@@ -46,7 +45,8 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         Path modelZip = ModelFiles.local(spec.model(), new org.apache.hadoop.conf.Configuration());
         ModelStore.LoadedModel model = ModelStore.load(modelZip);
         CampaignSpec.ImageSource src = spec.images();
-        ImageSet images = Datasets.load(src.dataset(), src.split().id(), Optional.ofNullable(src.path()).map(Path::of));
+        FolderDataset.Layout layout = model.card().imageLayout();
+        ImageSet images = CampaignImages.load(src, layout, new org.apache.hadoop.conf.Configuration());
         if (src.count() > images.size()) {
             throw new IllegalArgumentException("images.count " + src.count() + " exceeds the " + images.size()
                     + " images of " + src.dataset() + "/" + src.split().id());
@@ -77,7 +77,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().architecture(),
                 model.card().variant(),
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
-                spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), model.card().inputNormalization());
+                spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), model.card().inputNormalization(), layout);
         int[] candidates = spec.sampling().heldOut(src.count());
         int[] eligible = spec.sampling().eligible() == Sampling.Eligible.ALL ? candidates
                 : correctlyClassified(stack, images, candidates, model.card().inputNormalization(),

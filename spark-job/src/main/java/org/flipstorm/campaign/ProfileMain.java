@@ -45,7 +45,8 @@ public final class ProfileMain extends ModelCommand {
     @Override
     protected int run() throws IOException, ZooException {
         ModelStore.LoadedModel m = ModelStore.load(model);
-        ImageSet set = Datasets.load(dataset == null ? m.card().dataset() : dataset, split, dataDir());
+        ImageSet set = Datasets.load(dataset == null ? m.card().dataset() : dataset, split, dataDir(),
+                m.card().imageLayout());
         RangeProfile p = RangeProfile.profile(InjectableNetworks.of(m.network()), set,
                 m.card().inputNormalization(), images == null ? set.size() : Math.min(images, set.size()), batch,
                 m.card().modelId(), m.card().weightsSha256());

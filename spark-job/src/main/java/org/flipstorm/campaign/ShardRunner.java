@@ -27,7 +27,7 @@ final class ShardRunner {
                                           Map<String, String> hadoop) throws java.io.IOException {
         long t0 = System.nanoTime();
         GpuPinning.pin();
-        List<Row> rows = run(ctx, shard);
+        List<Row> rows = run(ctx, shard, hadoop);
         double engineSeconds = (System.nanoTime() - t0) / 1e9;
         return ShardStore.write(ShardStore.configuration(hadoop), new org.apache.hadoop.fs.Path(dirUri), runId,
                 shard.shardId(), rows, groupCounts(shard, rows), engineSeconds, t0);
@@ -55,8 +55,8 @@ final class ShardRunner {
         return out;
     }
 
-    static List<Row> run(CampaignContext ctx, Shard shard) {
-        ImageSet data = ExecutorResources.images(ctx.images());
+    static List<Row> run(CampaignContext ctx, Shard shard, Map<String, String> hadoop) {
+        ImageSet data = ExecutorResources.images(ctx, hadoop);
         InjectionEngine engine = ExecutorResources.borrow(ctx);
         // An engine goes back to the pool only after a clean finish: a task that failed half-way
         // (a weight fault whose restore check failed, say) must not hand its network to the next task.

@@ -29,6 +29,40 @@ class ImportedModelCampaignTest {
     }
 
     @Test
+    void aClassFolderTreeOfPngsRunsACampaignLabelledByItsFolders() throws Exception {
+        Dl4jRuntime.configure();
+        Path model = Fixtures.saveTinyModel(dir);
+        org.flipstorm.zoo.data.ImageSet slice = org.flipstorm.zoo.data.Datasets.load("fashion-mnist", "test",
+                java.util.Optional.of(Fixtures.SLICE));
+        // one image per class, written in label order: round-robin reads them back in the same order
+        int[] firstOfClass = new int[10];
+        java.util.Arrays.fill(firstOfClass, -1);
+        for (int i = 0; i < slice.size(); i++) {
+            if (firstOfClass[slice.label(i)] < 0) {
+                firstOfClass[slice.label(i)] = i;
+            }
+        }
+        byte[] pixels = new byte[10 * 784];
+        for (int c = 0; c < 10; c++) {
+            System.arraycopy(slice.pixels(), firstOfClass[c] * 784, pixels, c * 784, 784);
+        }
+        org.flipstorm.zoo.data.ImageSet ordered = new org.flipstorm.zoo.data.ImageSet("fashion-mnist", "test", 1, 28,
+                28, pixels, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 10);
+        Path root = dir.resolve("folder-images");
+        org.flipstorm.zoo.data.FolderDataset.writePngs(ordered,
+                org.flipstorm.zoo.store.ModelStore.load(model).card().classNames(), 10, root.resolve("test"));
+
+        Fixtures.Outcome o = Fixtures.campaign(Fixtures.config(dir, model, dir.resolve("folder"),
+                "images { dataset = folder, path = \"" + root + "\", split = test, count = 10 }",
+                "sampling { eligible = all }").toString());
+        assertEquals(0, o.status(), o.err());
+        Dataset<Row> rows = Fixtures.reader().read().parquet(dir.resolve("folder/t/trials").toString());
+        assertEquals(300, rows.count());
+        // the label column is the folder's class, and each trial's image carries its class's label
+        assertEquals(0, rows.filter("label != image_index").count(), "image i of the round robin is class i");
+    }
+
+    @Test
     void anImportedOnnxModelRunsACampaignOnItsOwnLayerNames() throws Exception {
         Dl4jRuntime.configure();
         Path model = dir.resolve("zoo/tiny-mobilenet.zip");

@@ -69,6 +69,29 @@ class HdfsIT {
 
             String again = run(campaignConf);
             assertTrue(again.contains("resuming: 4 of 4 shards already committed; running the 0 missing"), again);
+
+            // a class-folder tree of PNGs on HDFS as the images (copied once per JVM, read like a local tree)
+            Path pngs = dir.resolve("pngs");
+            org.flipstorm.zoo.data.ImageSet slice = org.flipstorm.zoo.data.Datasets.load("fashion-mnist", "test",
+                    java.util.Optional.of(ClusterFixtures.IMAGES));
+            org.flipstorm.zoo.data.FolderDataset.writePngs(slice, org.flipstorm.zoo.store.ModelStore
+                    .load(ClusterFixtures.MODEL).card().classNames(), 30, pngs);
+            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(pngs.toUri()), new org.apache.hadoop.fs.Path(base
+                    + "/images"));
+            Path folderConf = ClusterFixtures.config(dir, "f", base + "/campaigns", 30, 60,
+                    "model = \"" + base + "/models/lenet-fmnist-baseline.zip\"", "spark-master = \"local[2]\"",
+                    "images { dataset = folder, path = \"" + base + "/images\", split = test, count = 30 }");
+            run(folderConf);
+            List<Row> folderRows = Fixtures.reader().read().parquet(base + "/campaigns/f/trials")
+                    .orderBy("trial_id").collectAsList();
+            ClusterFixtures.assertExactlyOnce(folderRows, 360);
+            java.util.Set<Integer> written = new java.util.TreeSet<>();
+            for (int i = 0; i < 30; i++) {
+                written.add(slice.label(i));
+            }
+            java.util.Set<Integer> seen = new java.util.TreeSet<>();
+            folderRows.forEach(r -> seen.add(r.getInt(r.fieldIndex("label"))));
+            assertEquals(written, seen, "the labels are the folders' classes");
         } finally {
             dfs.shutdown();
         }

@@ -15,11 +15,16 @@ public final class Datasets {
     public static List<String> ids() {
         List<String> ids = new ArrayList<>(Arrays.stream(IdxDataset.values()).map(IdxDataset::id).toList());
         ids.add(Cifar10.ID);
+        ids.add(FolderDataset.ID);
         return ids;
     }
 
     /** Class names of dataset {@code id}, in label order. */
     public static List<String> classNames(String id) {
+        if (id.equalsIgnoreCase(FolderDataset.ID)) {
+            throw new IllegalArgumentException("the classes of dataset " + FolderDataset.ID + " are its folders:"
+                    + " see FolderDataset.classNames");
+        }
         if (id.equalsIgnoreCase(Cifar10.ID)) {
             return Cifar10.CLASSES;
         }
@@ -31,8 +36,28 @@ public final class Datasets {
         throw new IllegalArgumentException("unknown dataset '" + id + "'; expected one of " + ids());
     }
 
+    /**
+     * Loads split {@code split} of dataset {@code id}; for {@link FolderDataset#ID} the images of the
+     * class-folder tree {@code dir}, made into the model's {@code layout}.
+     */
+    public static ImageSet load(String id, String split, Optional<Path> dir, FolderDataset.Layout layout)
+            throws IOException, DatasetNotFoundException {
+        if (!id.equalsIgnoreCase(FolderDataset.ID)) {
+            return load(id, split, dir);
+        }
+        if (dir.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + FolderDataset.ID + " needs the folder's path"
+                    + " (images.path, --data): ROOT/CLASS/*.png");
+        }
+        return FolderDataset.load(dir.get(), split, layout);
+    }
+
     /** Loads split {@code split} of dataset {@code id}, searching {@code dir} first. */
     public static ImageSet load(String id, String split, Optional<Path> dir) throws IOException, DatasetNotFoundException {
+        if (id.equalsIgnoreCase(FolderDataset.ID)) {
+            throw new IllegalArgumentException("dataset " + FolderDataset.ID + " takes its image size and classes"
+                    + " from a model; this command has none");
+        }
         if (id.equalsIgnoreCase(Cifar10.ID)) {
             return Cifar10.load(split, dir);
         }

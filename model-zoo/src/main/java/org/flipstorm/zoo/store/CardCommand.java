@@ -49,8 +49,8 @@ public final class CardCommand extends ModelCommand {
     ModelCard measure() throws IOException, ZooException {
         ModelStore.LoadedModel m = ModelStore.load(model);
         ModelCard old = m.card();
-        ImageSet test = Datasets.load(old.dataset(), "test", dataDir());
-        ImageSet train = Datasets.load(old.dataset(), "train", dataDir());
+        ImageSet test = Datasets.load(old.dataset(), "test", dataDir(), old.imageLayout());
+        ImageSet train = Datasets.load(old.dataset(), "train", dataDir(), old.imageLayout());
         Evaluation.Result r = Evaluation.evaluate(m.network(), test, old.inputNormalization(), 500);
         int images = Math.min(profileImages == null ? train.size() : profileImages, train.size());
         ModelCard card = old.withMeasurements(r.accuracy(), test.size(), r.meanTop2Diff(),

@@ -14,6 +14,7 @@ import org.flipstorm.common.cli.Cli;
 import org.flipstorm.common.cli.HelpOption;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.data.Datasets;
+import org.flipstorm.zoo.data.FolderDataset;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.data.Normalization;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
@@ -45,7 +46,8 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
             description = "The FlipStorm model zip to write; its card goes beside it.")
     Path out;
     @Option(names = "--dataset", paramLabel = "ID", required = true,
-            description = "The dataset it classifies (class names, test split): fashion-mnist, mnist, cifar10, ...")
+            description = "The dataset it classifies (class names, test split): fashion-mnist, mnist, cifar10, ...,"
+                    + " or folder (--data ROOT/CLASS/*.png; the classes are the folder names, sorted).")
     String dataset;
     @Option(names = "--data", paramLabel = "DIR", description = "Dataset directory (default: the bundled sample or"
             + " the dataset's system directory).")
@@ -115,9 +117,15 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
             throw new IllegalArgumentException("--mean and --std go together, one value per channel ("
                     + inputShape.get(0) + ")");
         }
-        List<String> classes = Datasets.classNames(dataset);
+        boolean folder = dataset.equalsIgnoreCase(FolderDataset.ID);
+        if (folder && data == null) {
+            throw new IllegalArgumentException("--dataset folder needs --data ROOT (ROOT/CLASS/*.png, or"
+                    + " ROOT/test/CLASS/*.png)");
+        }
+        List<String> classes = folder ? FolderDataset.classNames(data, "test") : Datasets.classNames(dataset);
         Normalization norm = mean == null ? null : new Normalization(floats(mean), floats(std));
-        ImageSet test = Datasets.load(dataset, "test", Optional.ofNullable(data));
+        ImageSet test = Datasets.load(dataset, "test", Optional.ofNullable(data), folder ? new FolderDataset.Layout(
+                inputShape.get(0), inputShape.get(1), inputShape.get(2), classes) : null);
         if (test.channels() != inputShape.get(0) || test.height() != inputShape.get(1)
                 || test.width() != inputShape.get(2)) {
             throw new IllegalArgumentException("--input-shape " + inputShape + " does not match the " + dataset

@@ -50,7 +50,7 @@ public final class MigrateHead extends ModelCommand {
         try {
             Path zip = model;
             ModelStore.LoadedModel m = ModelStore.load(zip);
-            ImageSet test = Datasets.load(m.card().dataset(), "test", dataDir());
+            ImageSet test = Datasets.load(m.card().dataset(), "test", dataDir(), m.card().imageLayout());
             int checked = Math.min(check, test.size());
             Model split = migrate(m);
             assertSameOutputs(m.network(), split, test, checked, m.card());

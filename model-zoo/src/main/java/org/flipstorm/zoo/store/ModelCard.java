@@ -163,6 +163,19 @@ public record ModelCard(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record LayerInfo(int index, String name, String type, List<Long> outputShape) {}
 
+    /**
+     * What a class-folder dataset must become for this model: its input shape and classes; null
+     * when the input is not 1 or 3 channels (no folder dataset fits it).
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public org.flipstorm.zoo.data.FolderDataset.Layout imageLayout() {
+        List<Integer> s = inputShape();
+        if (s == null || s.size() != 3 || (s.get(0) != 1 && s.get(0) != 3)) {
+            return null;
+        }
+        return new org.flipstorm.zoo.data.FolderDataset.Layout(s.get(0), s.get(1), s.get(2), classNames());
+    }
+
     /** Writes the card as indented JSON. */
     public void write(Path file) throws IOException {
         Files.writeString(file, JSON.writeValueAsString(this) + "\n");

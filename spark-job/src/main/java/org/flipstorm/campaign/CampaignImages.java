@@ -1,0 +1,68 @@
+package org.flipstorm.campaign;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.flipstorm.zoo.ZooException;
+import org.flipstorm.zoo.data.Datasets;
+import org.flipstorm.zoo.data.FolderDataset;
+import org.flipstorm.zoo.data.ImageSet;
+
+/**
+ * A campaign's images wherever a Hadoop file system reaches them: {@code images.path} may be local
+ * or {@code hdfs:}, {@code s3a:}, ...; a remote directory is copied once per JVM into
+ * {@code java.io.tmpdir/flipstorm-images/} (whole, then renamed into place) and read from there.
+ * A class-folder dataset ({@code dataset = folder}) is made into the model's input shape and classes.
+ */
+final class CampaignImages {
+    private CampaignImages() {}
+
+    /** Loads the images of {@code src}. */
+    static ImageSet load(CampaignSpec.ImageSource src, FolderDataset.Layout layout, Configuration conf)
+            throws IOException, ZooException {
+        if (src.dataset().equalsIgnoreCase(FolderDataset.ID) && layout == null) {
+            throw new IllegalArgumentException("dataset " + FolderDataset.ID + " needs a model whose card gives a"
+                    + " 1- or 3-channel input shape");
+        }
+        Optional<Path> dir = src.path() == null ? Optional.empty() : Optional.of(local(src.path(), conf));
+        return Datasets.load(src.dataset(), src.split().id(), dir, layout);
+    }
+
+    /** A local directory holding what {@code location} holds. */
+    static synchronized Path local(String location, Configuration conf) throws IOException {
+        URI uri = URI.create(location.replace(" ", "%20"));
+        if (uri.getScheme() == null || uri.getScheme().length() == 1) {
+            return Path.of(location);
+        }
+        if (uri.getScheme().equals("file")) {
+            return Path.of(uri);
+        }
+        org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri);
+        FileSystem fs = remote.getFileSystem(conf);
+        if (!fs.exists(remote)) {
+            throw new IOException("images.path " + location + " does not exist");
+        }
+        String stamp = Long.toHexString(fs.getFileStatus(remote).getModificationTime()) + "-"
+                + Integer.toHexString(location.hashCode());
+        Path target = Path.of(System.getProperty("java.io.tmpdir"), "flipstorm-images", stamp);
+        if (Files.isDirectory(target)) {
+            return target;
+        }
+        Path tmp = Files.createDirectories(target.getParent()).resolve(stamp + ".tmp-" + ProcessHandle.current().pid());
+        if (!FileUtil.copy(fs, remote, FileSystem.getLocal(conf), new org.apache.hadoop.fs.Path(tmp.toUri()), false,
+                conf)) {
+            throw new IOException("cannot copy " + location + " to " + tmp);
+        }
+        try {
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException another) {
+            FileUtil.fullyDelete(tmp.toFile()); // another JVM of this machine was first
+        }
+        return target;
+    }
+}
