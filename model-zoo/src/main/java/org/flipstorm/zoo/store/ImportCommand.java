@@ -40,7 +40,7 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
     @Mixin
     HelpOption help;
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model: an ONNX file"
-            + " (*.onnx, e.g. from torch.onnx.export) or a bare DL4J model zip.")
+            + " (*.onnx, e.g. from torch.onnx.export), a Keras 2 Sequential HDF5 file (*.h5) or a bare DL4J model zip.")
     Path model;
     @Option(names = "--out", paramLabel = "FILE", required = true,
             description = "The FlipStorm model zip to write; its card goes beside it.")
@@ -101,6 +101,11 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
             inputShape = own;
             net = onnx.graph();
             log.printf(Locale.ROOT, "ONNX %s: %d vertices, input %s%n", model, onnx.graph().getVertices().length, own);
+        } else if (model.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(h5|hdf5|keras)$")) {
+            if (inputShape == null) {
+                throw new IllegalArgumentException("--input-shape C,H,W is required for a Keras model");
+            }
+            net = KerasImport.read(model);
         } else {
             if (inputShape == null) {
                 throw new IllegalArgumentException("--input-shape C,H,W is required for a DL4J zip (an ONNX model"

@@ -1,0 +1,78 @@
+package org.flipstorm.zoo.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.flipstorm.zoo.ZooException;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A channels_last Keras 2 HDF5 model (make_fixture.py: written with h5py in Keras's layout, its
+ * logits computed with numpy) imports into a graph that takes NCHW images and gives those logits.
+ */
+class KerasImportTest {
+    private static final Path FIXTURES = Path.of("src/test/resources/keras");
+    private static final String DATA = "data/fashion-mnist-test-500";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aChannelsLastKerasModelGivesItsLogitsOnNchwInput() throws Exception {
+        Dl4jRuntime.configure();
+        JsonNode j = new ObjectMapper().readTree(FIXTURES.resolve("tiny-cnn.expected.json").toFile());
+        INDArray nhwc = OnnxImportTest.floats(j.get("input")).reshape(2, 28, 28, 1);
+        INDArray expected = OnnxImportTest.floats(j.get("logits")).reshape(2, 10);
+        MultiLayerNetwork net = KerasImport.read(FIXTURES.resolve("tiny-cnn.h5"));
+        List<INDArray> acts = net.feedForward(nhwc.permute(0, 3, 1, 2).dup(), false);
+        assertEquals("logits", net.getLayer(2).conf().getLayer().getLayerName());
+        INDArray logits = acts.get(3); // activations: input, conv, pool, logits, softmax
+        double err = OnnxImportTest.relativeError(logits, expected);
+        assertTrue(err < 1e-4, "relative error " + err + "\nDL4J " + logits + "\nnumpy " + expected);
+        assertEquals("softmax", net.getLayer(3).conf().getLayer().getLayerName());
+        assertEquals(4, net.getnLayers());
+    }
+
+    @Test
+    void aSoftmaxDenseAtTheEndIsSplitIntoLogitsAndTheLossLayerWithTheSameOutputs() {
+        Dl4jRuntime.configure();
+        MultiLayerNetwork soft = new MultiLayerNetwork(new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+                .seed(3).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().name("hidden").nIn(6).nOut(5)
+                        .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.DenseLayer.Builder().name("probs").nIn(5).nOut(4)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .build());
+        soft.init();
+        INDArray x = org.nd4j.linalg.factory.Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 3, 6);
+        INDArray before = soft.output(x).dup();
+        MultiLayerNetwork split = KerasImport.withLogitsHead(soft);
+        assertTrue(OnnxImportTest.relativeError(split.output(x), before) < 1e-6, "same probabilities");
+        assertTrue(split.getLayer(1).conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
+                && b.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity, "logits now");
+        assertEquals("softmax", split.getLayer(2).conf().getLayer().getLayerName());
+    }
+
+    @Test
+    void importMakesItAFlipStormModelAndRefusesWhatIsNotKeras() throws Exception {
+        Dl4jRuntime.configure();
+        ModelCard card = ImportCommand.run("--model", FIXTURES.resolve("tiny-cnn.h5").toString(), "--out",
+                dir.resolve("k.zip").toString(), "--dataset", "fashion-mnist", "--data", DATA, "--input-shape", "1,28,28");
+        assertTrue(card.layers().stream().anyMatch(l -> l.name().equals("conv")), card.layers().toString());
+        assertEquals(card.weightsSha256(), ModelStore.load(dir.resolve("k.zip")).card().weightsSha256());
+        Path notKeras = Files.writeString(dir.resolve("x.h5"), "no HDF5 here");
+        ZooException e = assertThrows(ZooException.class, () -> KerasImport.read(notKeras));
+        assertTrue(e.getMessage().startsWith("cannot import " + notKeras + " as a Keras Sequential HDF5 model"),
+                e.getMessage());
+    }
+}
