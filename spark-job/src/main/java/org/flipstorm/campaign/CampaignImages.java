@@ -1,7 +1,6 @@
 package org.flipstorm.campaign;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -35,27 +34,18 @@ final class CampaignImages {
 
     /** A local directory holding what {@code location} holds. */
     static synchronized Path local(String location, Configuration conf) throws IOException {
-        URI uri = URI.create(location.replace(" ", "%20"));
-        if (uri.getScheme() == null || uri.getScheme().length() == 1) {
-            return Path.of(location);
+        RemoteCopy copy = RemoteCopy.of(location, "flipstorm-images", "images.path", conf);
+        if (copy.local() != null) {
+            return copy.local();
         }
-        if (uri.getScheme().equals("file")) {
-            return Path.of(uri);
-        }
-        org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = remote.getFileSystem(conf);
-        if (!fs.exists(remote)) {
-            throw new IOException("images.path " + location + " does not exist");
-        }
-        String stamp = Long.toHexString(fs.getFileStatus(remote).getModificationTime()) + "-"
-                + Integer.toHexString(location.hashCode());
-        Path target = Path.of(System.getProperty("java.io.tmpdir"), "flipstorm-images", stamp);
+        Path target = copy.dir();
         if (Files.isDirectory(target)) {
             return target;
         }
-        Path tmp = Files.createDirectories(target.getParent()).resolve(stamp + ".tmp-" + ProcessHandle.current().pid());
-        if (!FileUtil.copy(fs, remote, FileSystem.getLocal(conf), new org.apache.hadoop.fs.Path(tmp.toUri()), false,
-                conf)) {
+        Path tmp = Files.createDirectories(target.getParent())
+                .resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        if (!FileUtil.copy(copy.fs(), copy.remote(), FileSystem.getLocal(conf), new org.apache.hadoop.fs.Path(tmp.toUri()),
+                false, conf)) {
             throw new IOException("cannot copy " + location + " to " + tmp);
         }
         try {

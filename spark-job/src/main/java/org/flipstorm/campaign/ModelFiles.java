@@ -1,7 +1,6 @@
 package org.flipstorm.campaign;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,18 +20,13 @@ final class ModelFiles {
 
     /** A local path holding the model zip named by {@code location}. */
     static synchronized Path local(String location, Configuration conf) throws IOException {
-        URI uri = URI.create(location.replace(" ", "%20"));
-        if (uri.getScheme() == null || uri.getScheme().equals("file") || uri.getScheme().length() == 1) {
-            return uri.getScheme() == null || uri.getScheme().length() == 1 ? Path.of(location) : Path.of(uri);
+        RemoteCopy copy = RemoteCopy.of(location, "flipstorm-models", "model", conf);
+        if (copy.local() != null) {
+            return copy.local();
         }
-        org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(uri);
-        FileSystem fs = remote.getFileSystem(conf);
-        if (!fs.exists(remote)) {
-            throw new IOException("model " + location + " does not exist");
-        }
-        String stamp = Long.toHexString(fs.getFileStatus(remote).getModificationTime()) + "-"
-                + Integer.toHexString(location.hashCode());
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "flipstorm-models", stamp);
+        FileSystem fs = copy.fs();
+        org.apache.hadoop.fs.Path remote = copy.remote();
+        Path dir = copy.dir();
         Path zip = dir.resolve(remote.getName());
         if (Files.isRegularFile(zip)) {
             return zip;
