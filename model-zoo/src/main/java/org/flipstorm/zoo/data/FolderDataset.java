@@ -14,13 +14,15 @@ import javax.imageio.ImageIO;
 /**
  * Images in a class-folder tree, {@code ROOT/CLASS/*.png|jpg|jpeg} (or {@code ROOT/SPLIT/CLASS/...}
  * when ROOT has a folder named after the split), as torchvision's {@code ImageFolder} reads them.
- * Each image is resized to the model's input with bilinear interpolation (pixel centres aligned, as
- * {@code torch.nn.functional.interpolate} with {@code align_corners=False}; no antialiasing), turned grey (ITU-R 601 luma) or RGB to match its channels, and kept
- * as 8-bit values; normalisation comes later from the model card, as for every dataset.
+ * Each image is resized to the model's input with bilinear interpolation (pixel centres aligned,
+ * as {@code torch.nn.functional.interpolate} with {@code align_corners=False}; no antialiasing),
+ * turned grey (ITU-R 601 luma) or RGB to match its channels, and kept as 8-bit values;
+ * normalisation comes later from the model card, as for every dataset.
  *
  * <p>Labels follow the model's class names ({@link Layout#classes}): every folder must be one of
- * them ({@link #folderName}: "T-shirt/top" lives in "T-shirt_top"). Images are ordered round-robin over the classes (the first image of each class, then the
- * second, ...), each class's files by name, so that a campaign's first N images cover the classes.
+ * them ({@link #folderName}: "T-shirt/top" lives in "T-shirt_top"). Images are ordered
+ * round-robin over the classes (the first image of each class, then the second, ...), each
+ * class's files by name, so that a campaign's first N images cover the classes.
  */
 public final class FolderDataset {
     /** The dataset id in campaign configs and on the command line. */

@@ -31,16 +31,17 @@ import picocli.CommandLine.Option;
  * ({@code MultiLayerNetwork} or {@code ComputationGraph}, as {@code ModelSerializer} writes it):
  * the card's weights hash, layers and input shape are derived, its test accuracy and mean golden
  * top2diff measured on the dataset's test split. An ONNX file ({@code *.onnx}) is first read into a
- * {@code ComputationGraph} by {@link OnnxImport}.
+ * {@code ComputationGraph} by {@link OnnxImport}, a Keras HDF5 file by {@link KerasImport}.
  */
 @Command(name = "import", sortOptions = false, description = "Makes a FlipStorm model (zip + card) from an ONNX"
-        + " model or a bare DL4J model zip (MultiLayerNetwork or ComputationGraph): derives the card (weights hash, layers, input shape)"
-        + " and measures test accuracy on the dataset's test split.")
+        + " model, a Keras HDF5 model or a bare DL4J model zip (MultiLayerNetwork or ComputationGraph): derives the"
+        + " card (weights hash, layers, input shape) and measures test accuracy on the dataset's test split.")
 public final class ImportCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     HelpOption help;
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "The model: an ONNX file"
-            + " (*.onnx, e.g. from torch.onnx.export), a Keras 2 Sequential HDF5 file (*.h5) or a bare DL4J model zip.")
+            + " (*.onnx, e.g. from torch.onnx.export), a Keras 2 HDF5 file (*.h5, Sequential or functional)"
+            + " or a bare DL4J model zip.")
     Path model;
     @Option(names = "--out", paramLabel = "FILE", required = true,
             description = "The FlipStorm model zip to write; its card goes beside it.")

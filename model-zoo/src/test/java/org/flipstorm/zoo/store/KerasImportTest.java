@@ -33,7 +33,7 @@ class KerasImportTest {
         JsonNode j = new ObjectMapper().readTree(FIXTURES.resolve("tiny-cnn.expected.json").toFile());
         INDArray nhwc = OnnxImportTest.floats(j.get("input")).reshape(2, 28, 28, 1);
         INDArray expected = OnnxImportTest.floats(j.get("logits")).reshape(2, 10);
-        MultiLayerNetwork net = KerasImport.read(FIXTURES.resolve("tiny-cnn.h5"));
+        MultiLayerNetwork net = (MultiLayerNetwork) KerasImport.read(FIXTURES.resolve("tiny-cnn.h5"));
         List<INDArray> acts = net.feedForward(nhwc.permute(0, 3, 1, 2).dup(), false);
         assertEquals("logits", net.getLayer(2).conf().getLayer().getLayerName());
         INDArray logits = acts.get(3); // activations: input, conv, pool, logits, softmax
@@ -41,6 +41,21 @@ class KerasImportTest {
         assertTrue(err < 1e-4, "relative error " + err + "\nDL4J " + logits + "\nnumpy " + expected);
         assertEquals("softmax", net.getLayer(3).conf().getLayer().getLayerName());
         assertEquals(4, net.getnLayers());
+    }
+
+    @Test
+    void aFunctionalModelWithAResidualAddAndASoftmaxHeadGivesItsLogits() throws Exception {
+        Dl4jRuntime.configure();
+        JsonNode j = new ObjectMapper().readTree(FIXTURES.resolve("tiny-residual.expected.json").toFile());
+        INDArray nhwc = OnnxImportTest.floats(j.get("input")).reshape(2, 28, 28, 1);
+        INDArray expected = OnnxImportTest.floats(j.get("logits")).reshape(2, 10);
+        org.deeplearning4j.nn.graph.ComputationGraph g = (org.deeplearning4j.nn.graph.ComputationGraph) KerasImport
+                .read(FIXTURES.resolve("tiny-residual.h5"));
+        INDArray logits = g.feedForward(nhwc.permute(0, 3, 1, 2).dup(), false).get("logits");
+        double err = OnnxImportTest.relativeError(logits, expected);
+        assertTrue(err < 1e-4, "relative error " + err + "\nDL4J " + logits + "\nnumpy " + expected);
+        assertEquals(List.of("softmax"), g.getConfiguration().getNetworkOutputs(), "softmax moved to the loss layer");
+        assertTrue(g.getVertex("add") != null, "the residual add keeps its Keras name");
     }
 
     @Test
@@ -72,7 +87,7 @@ class KerasImportTest {
         assertEquals(card.weightsSha256(), ModelStore.load(dir.resolve("k.zip")).card().weightsSha256());
         Path notKeras = Files.writeString(dir.resolve("x.h5"), "no HDF5 here");
         ZooException e = assertThrows(ZooException.class, () -> KerasImport.read(notKeras));
-        assertTrue(e.getMessage().startsWith("cannot import " + notKeras + " as a Keras Sequential HDF5 model"),
+        assertTrue(e.getMessage().startsWith("cannot import " + notKeras + " as a Keras HDF5 model (Sequential or functional)"),
                 e.getMessage());
     }
 }
