@@ -27,14 +27,21 @@ class KerasImportTest {
     @TempDir
     Path dir;
 
+    /** A fixture's input batch, made NCHW, and numpy's logits for it. */
+    private static INDArray[] fixture(String name) throws java.io.IOException {
+        JsonNode j = new ObjectMapper().readTree(FIXTURES.resolve(name + ".expected.json").toFile());
+        INDArray nhwc = OnnxImportTest.floats(j.get("input")).reshape(2, 28, 28, 1);
+        return new INDArray[] {nhwc.permute(0, 3, 1, 2).dup(), OnnxImportTest.floats(j.get("logits")).reshape(2, 10)};
+    }
+
     @Test
     void aChannelsLastKerasModelGivesItsLogitsOnNchwInput() throws Exception {
         Dl4jRuntime.configure();
-        JsonNode j = new ObjectMapper().readTree(FIXTURES.resolve("tiny-cnn.expected.json").toFile());
-        INDArray nhwc = OnnxImportTest.floats(j.get("input")).reshape(2, 28, 28, 1);
-        INDArray expected = OnnxImportTest.floats(j.get("logits")).reshape(2, 10);
+        INDArray[] fixture = fixture("tiny-cnn");
+        INDArray nchw = fixture[0];
+        INDArray expected = fixture[1];
         MultiLayerNetwork net = (MultiLayerNetwork) KerasImport.read(FIXTURES.resolve("tiny-cnn.h5"));
-        List<INDArray> acts = net.feedForward(nhwc.permute(0, 3, 1, 2).dup(), false);
+        List<INDArray> acts = net.feedForward(nchw, false);
         assertEquals("logits", net.getLayer(2).conf().getLayer().getLayerName());
         INDArray logits = acts.get(3); // activations: input, conv, pool, logits, softmax
         double err = OnnxImportTest.relativeError(logits, expected);
@@ -46,12 +53,12 @@ class KerasImportTest {
     @Test
     void aFunctionalModelWithAResidualAddAndASoftmaxHeadGivesItsLogits() throws Exception {
         Dl4jRuntime.configure();
-        JsonNode j = new ObjectMapper().readTree(FIXTURES.resolve("tiny-residual.expected.json").toFile());
-        INDArray nhwc = OnnxImportTest.floats(j.get("input")).reshape(2, 28, 28, 1);
-        INDArray expected = OnnxImportTest.floats(j.get("logits")).reshape(2, 10);
+        INDArray[] fixture = fixture("tiny-residual");
+        INDArray nchw = fixture[0];
+        INDArray expected = fixture[1];
         org.deeplearning4j.nn.graph.ComputationGraph g = (org.deeplearning4j.nn.graph.ComputationGraph) KerasImport
                 .read(FIXTURES.resolve("tiny-residual.h5"));
-        INDArray logits = g.feedForward(nhwc.permute(0, 3, 1, 2).dup(), false).get("logits");
+        INDArray logits = g.feedForward(nchw, false).get("logits");
         double err = OnnxImportTest.relativeError(logits, expected);
         assertTrue(err < 1e-4, "relative error " + err + "\nDL4J " + logits + "\nnumpy " + expected);
         assertEquals(List.of("softmax"), g.getConfiguration().getNetworkOutputs(), "softmax moved to the loss layer");
