@@ -108,6 +108,7 @@ public final class CampaignConfig {
                     c.getBoolean("overwrite"),
                     c.getInt("images-per-shard"),
                     c.getInt("max-batch"),
+                    nearTie(c),
                     c.getString("spark-master"),
                     sampling);
         } catch (ConfigException e) {
@@ -122,6 +123,23 @@ public final class CampaignConfig {
 
     private static <E extends Enum<E> & Choice> E choice(Config c, String key, Class<E> type) {
         return Choice.parse(type, "campaign." + key, c.getString(key));
+    }
+
+    /** {@code near-tie}: a probability difference, or the word {@code exact}. */
+    private static double nearTie(Config c) {
+        Object v = c.getValue("near-tie").unwrapped();
+        if (v instanceof Number n) {
+            return n.doubleValue();
+        }
+        if ("exact".equals(String.valueOf(v).trim())) {
+            return org.flipstorm.inject.InjectionEngine.EXACT;
+        }
+        try {
+            return Double.parseDouble(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("campaign.near-tie = '" + v + "'; expected a probability difference"
+                    + " such as 1e-4, or exact");
+        }
     }
 
     private static String required(Config c, String key) {

@@ -39,13 +39,15 @@ import org.flipstorm.inject.NumberFormat;
  * @param overwrite replace an existing campaign of the same name instead of refusing
  * @param imagesPerShard images per Spark task (all their trials run in that task)
  * @param maxBatch most rows in one suffix batch
+ * @param nearTie golden reuse's near-tie tolerance (a difference of probabilities), or
+ *     {@code InjectionEngine.EXACT} to run every fault beside a clean row of its image
  * @param master Spark master when the job is not launched by spark-submit
  * @param sampling how many trials each group gets and on which images
  */
 public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
                            int trialsPerLayer, List<Integer> bits, NumberFormat format, FaultOp faultModel,
                            int bitsPerFault, MultiBit multiBit, DetectorMode rangeDetector, Target target,
-                           String output, boolean overwrite, int imagesPerShard, int maxBatch, String master,
+                           String output, boolean overwrite, int imagesPerShard, int maxBatch, double nearTie, String master,
                            Sampling sampling)
         implements Serializable {
     private static final long serialVersionUID = 2L;
@@ -53,10 +55,11 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
 
     /**
      * The components that do not decide the campaign's rows (where they go, whether an old
-     * campaign may be replaced, which cluster runs them); every other component is part of the
+     * campaign may be replaced, which cluster runs them, and the near-tie tolerance, which changes
+     * no outcome: only the last bits of confidences); every other component is part of the
      * run id (see {@link #identity()}).
      */
-    public static final Set<String> NOT_IN_RUN_ID = Set.of("output", "overwrite", "master");
+    public static final Set<String> NOT_IN_RUN_ID = Set.of("output", "overwrite", "master", "nearTie");
 
     /** Layer-selection word: every layer but a parameter-free loss layer. */
     public static final String ALL_LAYERS = "all";
@@ -201,6 +204,10 @@ public record CampaignSpec(String name, long seed, String model, ImageSource ima
         }
         if (maxBatch < 2) {
             throw new IllegalArgumentException("max-batch " + maxBatch + " must be >= 2");
+        }
+        if (!(nearTie >= 0 || nearTie == org.flipstorm.inject.InjectionEngine.EXACT)) {
+            throw new IllegalArgumentException("near-tie " + nearTie + " must be a probability difference >= 0"
+                    + " (e.g. 1e-4) or exact");
         }
         if (master == null || master.isBlank()) {
             throw new IllegalArgumentException("spark-master is missing; expected e.g. local[2] or spark://HOST:7077");

@@ -44,7 +44,7 @@ final class ExecutorResources {
         synchronized (original) {
             copy = original instanceof ComputationGraph g ? g.clone() : ((MultiLayerNetwork) original).clone();
         }
-        return new InjectionEngine(InjectableNetworks.of(copy), ctx.maxBatch());
+        return new InjectionEngine(InjectableNetworks.of(copy), ctx.maxBatch(), true, ctx.nearTie());
     }
 
     /** Gives an engine back for the next task of this JVM. */
@@ -68,7 +68,7 @@ final class ExecutorResources {
     }
 
     private static String key(CampaignContext ctx) {
-        return ctx.modelPath() + "|" + ctx.weightsSha256() + "|" + ctx.maxBatch();
+        return ctx.modelPath() + "|" + ctx.weightsSha256() + "|" + ctx.maxBatch() + "|" + ctx.nearTie();
     }
 
     private static Model load(CampaignContext ctx) {

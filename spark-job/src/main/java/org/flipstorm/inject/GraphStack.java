@@ -114,6 +114,11 @@ public final class GraphStack implements InjectableNetwork {
     }
 
     @Override
+    public INDArray goldenOutput(GoldenPass golden) {
+        return golden.activations()[siteOfVertex[outputVertex]];
+    }
+
+    @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages) {
         return run(site, siteOutput, golden, rowImages, null);
     }
@@ -168,8 +173,13 @@ public final class GraphStack implements InjectableNetwork {
             if (tracker != null && tracker.active()) {
                 // The perturbed value can be followed while it sits in one tensor with one consumer.
                 if (consumers(chainTip) == 1 && v != outputVertex) {
-                    current[v] = tracker.step(indexMap(v, inputs, chainTip, current[v]), current[v]);
+                    current[v] = tracker.step(indexMap(v, inputs, chainTip, current[v]), current[v],
+                            golden.activations()[siteOfVertex[v]]);
                     chainTip = v;
+                    if (current[v] == null) {
+                        maskedEarly += tracker.dropped();
+                        return tracker.expand(null, goldenOutput(golden));
+                    }
                 } else {
                     tracker.stop();
                 }
@@ -179,7 +189,7 @@ public final class GraphStack implements InjectableNetwork {
             return current[outputVertex];
         }
         maskedEarly += tracker.dropped();
-        return tracker.expand(current[outputVertex]);
+        return tracker.expand(current[outputVertex], goldenOutput(golden));
     }
 
     @Override

@@ -63,6 +63,11 @@ public interface InjectableNetwork {
     /** Clean pass over {@code input} that keeps every site's output. */
     GoldenPass golden(INDArray input);
 
+    /** The network output in {@code golden}, one row per image. */
+    default INDArray goldenOutput(GoldenPass golden) {
+        return golden.activations()[size() - 1];
+    }
+
     /**
      * The network output when the output of {@code site} is replaced by {@code siteOutput} (a batch
      * of rows). Everything that does not depend on {@code site} takes its value from
@@ -75,7 +80,9 @@ public interface InjectableNetwork {
      * perturbed value is zeroed or ignored on its way (a ReLU, a max-pool) before it spreads is
      * dropped from the batch, and its output is its clean row's.
      *
-     * @param cleanOf for each row, the row of its clean copy in the batch, or -1 for a clean row
+     * @param cleanOf for each row, the row of its clean copy in the batch, -1 for a clean row, or -2
+     *     for a faulty row whose clean copy is its image in {@code golden} (its output, when dropped,
+     *     is then the golden pass's)
      * @param neuronOf for each faulty row, the flat per-image index of its perturbed value
      */
     INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf, long[] neuronOf);

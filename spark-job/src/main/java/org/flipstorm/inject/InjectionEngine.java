@@ -18,15 +18,26 @@ import org.nd4j.linalg.factory.Nd4j;
  * and through the detector a {@link Corruption} applies) by re-running only the rest of the
  * network, many faults at once.
  *
- * <p>For one layer, a suffix batch holds one clean row per distinct image followed by one row per
- * fault (a copy of that image's clean activation with the fault's neuron corrupted). Each fault is compared
- * with its image's clean row <em>of the same batch</em>, so the clean and faulty results share the
- * same kernels and blocking: oneDNN results may differ in the last bits between batch sizes, and a
- * golden taken from another batch would turn near-tie images into false SDCs.
+ * <p>Golden reuse (the default): for one layer, a suffix batch holds up to {@code maxBatch} faults,
+ * each a copy of its image's clean activation with the fault's neuron corrupted, and each fault is
+ * compared with its image's output in the golden pass. oneDNN's results move in the last bits with
+ * the batch they are computed in, so a fault whose clean or faulty top-2 probabilities lie within
+ * the near-tie tolerance is run again the exact way, where one clean row per distinct image sits in
+ * the batch beside its faults and each fault is compared with that row: clean and faulty then share
+ * the same kernels and blocking, and a near-tie image cannot turn into a false SDC. With the
+ * tolerance {@link #EXACT} every fault runs the exact way.
  */
 public final class InjectionEngine {
     /** Rows per suffix batch unless told otherwise. */
     public static final int DEFAULT_MAX_BATCH = 128;
+    /**
+     * Default near-tie tolerance of golden reuse, as a difference of probabilities. oneDNN's results
+     * for one image move in the last bits of the logits with the batch they are computed in (about
+     * 1e-6 of a probability measured here); a margin 100 times that decides the same way in any batch.
+     */
+    public static final double DEFAULT_NEAR_TIE = 1e-4;
+    /** Near-tie tolerance that turns golden reuse off: every fault runs beside its clean row. */
+    public static final double EXACT = -1;
     /** Probabilities are clamped to this before the log, so a vanished class gives a finite loss. */
     static final double MIN_PROBABILITY = Float.MIN_VALUE;
 
@@ -34,7 +45,9 @@ public final class InjectionEngine {
     private final int maxBatch;
     private final boolean outputIsSoftmax;
     private final boolean earlyMasking;
+    private final double nearTie;
     private long rowsRun;
+    private long rowsRerun;
 
     /**
      * An engine with early masking on.
@@ -53,6 +66,19 @@ public final class InjectionEngine {
      *     (see {@link InjectableNetwork#suffix(int, INDArray, GoldenPass, int[], int[], long[])})
      */
     public InjectionEngine(InjectableNetwork network, int maxBatch, boolean earlyMasking) {
+        this(network, maxBatch, earlyMasking, DEFAULT_NEAR_TIE);
+    }
+
+    /**
+     * @param network the network (one engine per thread)
+     * @param maxBatch most rows per suffix batch (clean rows included), at least 2
+     * @param earlyMasking drop faulty rows once their perturbation is provably gone
+     * @param nearTie golden reuse: faults run in batches of their own and are compared with the
+     *     golden pass, and a fault whose clean or faulty top-2 probabilities differ by less than
+     *     this is re-run beside a clean row of its image ({@link #DEFAULT_NEAR_TIE}); {@link #EXACT}
+     *     runs every fault beside a clean row
+     */
+    public InjectionEngine(InjectableNetwork network, int maxBatch, boolean earlyMasking, double nearTie) {
         if (maxBatch < 2) {
             throw new IllegalArgumentException("max batch " + maxBatch + " must be >= 2 (one clean row + one fault)");
         }
@@ -60,11 +86,18 @@ public final class InjectionEngine {
         this.maxBatch = maxBatch;
         this.outputIsSoftmax = endsInSoftmax(network);
         this.earlyMasking = earlyMasking;
+        if (!(nearTie >= 0 || nearTie == EXACT)) {
+            throw new IllegalArgumentException("near-tie tolerance " + nearTie + " must be >= 0, or EXACT (-1)");
+        }
+        this.nearTie = nearTie;
     }
 
-    /** Faulty rows this engine has run, and how many of them early masking dropped before the end. */
+    /**
+     * Faulty rows this engine has run, how many of them early masking dropped before the end, and
+     * how many near ties were run a second time beside their clean rows.
+     */
     public long[] rowStatistics() {
-        return new long[] {rowsRun, network.rowsMaskedEarly()};
+        return new long[] {rowsRun, network.rowsMaskedEarly(), rowsRerun};
     }
 
     /** The network this engine runs. */
@@ -108,23 +141,49 @@ public final class InjectionEngine {
                         + " outside 0.." + (neurons - 1) + " of layer " + network.names().get(layer));
             }
         }
-        Integer[] order = new Integer[faults.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        List<Integer> order = new ArrayList<>(faults.size());
+        for (int i = 0; i < faults.size(); i++) {
+            order.add(i);
         }
-        Arrays.sort(order, Comparator.comparingInt(i -> faults.get(i).imageRow()));
+        order.sort(Comparator.comparingInt(i -> faults.get(i).imageRow()));
 
         INDArray act = golden.activations()[layer];
         INDArray flat = act.reshape('c', act.size(0), neurons);
         TrialResult[] results = new TrialResult[faults.size()];
+        if (nearTie < 0) {
+            runExact(golden, flat, act.shape(), layer, faults, order, corruption, results);
+            return Arrays.asList(results);
+        }
+        INDArray goldenOut = network.goldenOutput(golden);
+        int classes = (int) goldenOut.size(1);
+        float[] goldenProbs = goldenOut.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        List<Integer> again = new ArrayList<>();
+        for (int from = 0; from < order.size(); from += maxBatch) {
+            List<Integer> chunk = order.subList(from, Math.min(order.size(), from + maxBatch));
+            runAgainstGolden(golden, flat, act.shape(), layer, faults, chunk, corruption, goldenProbs, classes,
+                    results, again);
+        }
+        if (!again.isEmpty()) {
+            rowsRerun += again.size();
+            runExact(golden, flat, act.shape(), layer, faults, again, corruption, results);
+        }
+        return Arrays.asList(results);
+    }
+
+    /**
+     * Runs {@code indices} (sorted by image) in suffix batches that carry each image's clean row
+     * beside its faults, so every fault is compared with a clean row computed by the same kernels.
+     */
+    private void runExact(GoldenPass golden, INDArray flat, long[] layerShape, int layer, List<Fault> faults,
+                          List<Integer> indices, Corruption corruption, TrialResult[] results) {
         List<Integer> chunk = new ArrayList<>();
         int chunkImages = 0;
         int lastImage = -1;
-        for (int idx : order) {
+        for (int idx : indices) {
             int image = faults.get(idx).imageRow();
             int extraRows = image == lastImage ? 1 : 2;
             if (!chunk.isEmpty() && chunkImages + chunk.size() + extraRows > maxBatch) {
-                runChunk(golden, flat, act.shape(), layer, faults, chunk, corruption, results);
+                runChunk(golden, flat, layerShape, layer, faults, chunk, corruption, results);
                 chunk.clear();
                 chunkImages = 0;
                 lastImage = -1;
@@ -137,9 +196,77 @@ public final class InjectionEngine {
             lastImage = image;
         }
         if (!chunk.isEmpty()) {
-            runChunk(golden, flat, act.shape(), layer, faults, chunk, corruption, results);
+            runChunk(golden, flat, layerShape, layer, faults, chunk, corruption, results);
         }
-        return Arrays.asList(results);
+    }
+
+    /**
+     * Runs one suffix batch of faults alone (no clean rows) and compares each with its image's
+     * output in the golden pass. A fault whose clean or faulty top-2 scores lie closer than
+     * {@code nearTie}, or that ties, goes to {@code again}: another batch's rounding could decide it.
+     */
+    private void runAgainstGolden(GoldenPass golden, INDArray flat, long[] layerShape, int layer, List<Fault> faults,
+                                  List<Integer> chunk, Corruption corruption, float[] goldenProbs, int classes,
+                                  TrialResult[] results, List<Integer> again) {
+        List<Integer> changed = new ArrayList<>(chunk.size());
+        List<float[]> values = new ArrayList<>(chunk.size());
+        for (int idx : chunk) {
+            Fault f = faults.get(idx);
+            float before = flat.getFloat(f.imageRow(), f.neuronIndex());
+            float after = corruption.apply(before, f);
+            if (Float.floatToRawIntBits(after) == Float.floatToRawIntBits(before)) {
+                // Nothing changed (a detector or format kept the value): the row is the golden row.
+                results[idx] = classify(f, before, after, goldenProbs, f.imageRow(), goldenProbs, f.imageRow(), classes);
+            } else {
+                changed.add(idx);
+                values.add(new float[] {before, after});
+            }
+        }
+        int rows = changed.size();
+        if (rows == 0) {
+            return;
+        }
+        int[] rowImages = new int[rows];
+        long[] neuronOf = new long[rows];
+        for (int j = 0; j < rows; j++) {
+            Fault f = faults.get(changed.get(j));
+            rowImages[j] = f.imageRow();
+            neuronOf[j] = f.neuronIndex();
+        }
+        INDArray batch = Rows.gather(flat, rowImages).castTo(DataType.FLOAT);
+        for (int j = 0; j < rows; j++) {
+            batch.putScalar(j, neuronOf[j], values.get(j)[1]);
+        }
+        long[] shape = layerShape.clone();
+        shape[0] = rows;
+        INDArray siteBatch = batch.reshape('c', shape);
+        INDArray out;
+        if (earlyMasking) {
+            int[] cleanOf = new int[rows];
+            Arrays.fill(cleanOf, RowTracker.GOLDEN);
+            out = network.suffix(layer, siteBatch, golden, rowImages, cleanOf, neuronOf);
+        } else {
+            out = network.suffix(layer, siteBatch, golden, rowImages);
+        }
+        rowsRun += rows;
+        float[] probs = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        for (int j = 0; j < rows; j++) {
+            int idx = changed.get(j);
+            Fault f = faults.get(idx);
+            TrialResult r = classify(f, values.get(j)[0], values.get(j)[1], goldenProbs, f.imageRow(), probs, j, classes);
+            boolean close = r.outcome() == Outcome.TIE || r.goldenTop2diff() < nearTie
+                    || (r.outcome() != Outcome.NON_FINITE && margin(probs, j, classes) < nearTie);
+            if (close) {
+                again.add(idx);
+            } else {
+                results[idx] = r;
+            }
+        }
+    }
+
+    /** Top-1 minus top-2 score of one output row, as a probability. */
+    private double margin(float[] out, int row, int classes) {
+        return predict(out, row, classes, -1).top2diff();
     }
 
     private void runChunk(GoldenPass golden, INDArray flat, long[] layerShape, int layer, List<Fault> faults,

@@ -91,7 +91,7 @@ public final class LayerStack implements InjectableNetwork {
     @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
                            long[] neuronOf) {
-        RowTracker tracker = new RowTracker(cleanOf, neuronOf, null);
+        RowTracker tracker = new RowTracker(cleanOf, neuronOf, rowImages);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray cur = siteOutput;
         for (int i = site + 1; i < size(); i++) {
@@ -104,11 +104,14 @@ public final class LayerStack implements InjectableNetwork {
             cur = net.getLayer(i).activate(cur, false, mgr);
             if (tracker.active() && i < size() - 1) {
                 cur = tracker.step(RowTracker.indexMap(net.getLayer(i).conf().getLayer(), perImage(in), perImage(cur)),
-                        cur);
+                        cur, golden.activations()[i]);
+                if (cur == null) {
+                    break;
+                }
             }
         }
         maskedEarly += tracker.dropped();
-        return tracker.expand(cur);
+        return tracker.expand(cur, goldenOutput(golden));
     }
 
     @Override

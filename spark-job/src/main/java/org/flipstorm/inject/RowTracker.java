@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Early masking: follows each fault's single perturbed value through the vertices that move it to
@@ -20,6 +21,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * everything after it, equals the clean row: the fault is masked and need not run further. Its
  * output is copied from its clean row at the end.
  *
+ * <p>A faulty row may instead take its image in the golden pass as its clean row ({@link #GOLDEN}):
+ * the vertices followed here compute each output from the input at the same position (and
+ * per-channel constants), so a value computed in another batch is the same bits.
+ *
  * <p>Tracking stops at the first vertex that spreads the value (a convolution or dense layer) or
  * whose input has other consumers.
  */
@@ -28,20 +33,32 @@ final class RowTracker {
     static final long GONE = -1;
     /** Returned when the value spreads to several outputs: tracking ends. */
     static final long SPREADS = -2;
+    /** In {@code cleanOf}: a clean row. */
+    static final int CLEAN = -1;
+    /** In {@code cleanOf}: a faulty row whose reference is its image in the golden pass, not a row of the batch. */
+    static final int GOLDEN = -2;
 
     private final int[] cleanOf;
+    private final int[] images;
     private int[] orig;
     private long[] index;
     private int[] rowImages;
     private boolean active = true;
 
     /**
-     * @param cleanOf for each batch row, the row of its clean copy, or -1 for a clean row
+     * @param cleanOf for each batch row, the row of its clean copy, {@link #CLEAN} for a clean row, or
+     *     {@link #GOLDEN} for a faulty row compared with the golden pass
      * @param neuronOf for each batch row, the flat per-image index of its perturbed value (ignored for clean rows)
-     * @param rowImages for each batch row, its image in the golden pass
+     * @param rowImages for each batch row, its image in the golden pass (may be null without {@link #GOLDEN} rows)
      */
     RowTracker(int[] cleanOf, long[] neuronOf, int[] rowImages) {
         this.cleanOf = cleanOf.clone();
+        for (int c : cleanOf) {
+            if (c == GOLDEN && rowImages == null) {
+                throw new IllegalArgumentException("rows compared with the golden pass need their images");
+            }
+        }
+        this.images = rowImages == null ? null : rowImages.clone();
         this.orig = new int[cleanOf.length];
         for (int i = 0; i < orig.length; i++) {
             orig[i] = i;
@@ -77,17 +94,22 @@ final class RowTracker {
 
     /**
      * Maps each row's perturbed index through one vertex, drops the rows whose value vanished or
-     * equals the clean row's, and returns {@code act} without them.
+     * equals the clean row's, and returns {@code act} without them: null when no row is left (the
+     * caller stops there and calls {@link #expand}).
+     *
+     * @param golden the golden pass's output of this vertex, every image (what {@link #GOLDEN} rows
+     *     are compared with); may be null when there are none
      */
-    INDArray step(LongUnaryOperator map, INDArray act) {
+    INDArray step(LongUnaryOperator map, INDArray act, INDArray golden) {
         long perImage = act.length() / act.size(0);
         INDArray flat = act.reshape('c', act.size(0), perImage);
+        INDArray goldenFlat = golden == null ? null : golden.reshape('c', golden.size(0), perImage);
         int[] pos = positions();
         boolean[] keep = new boolean[orig.length];
         int kept = 0;
         for (int p = 0; p < orig.length; p++) {
             int clean = cleanOf[orig[p]];
-            if (clean < 0) {
+            if (clean == CLEAN || (clean == GOLDEN && goldenFlat == null)) {
                 keep[p] = true;
             } else {
                 long i = map.applyAsLong(index[p]);
@@ -96,13 +118,22 @@ final class RowTracker {
                     return act;
                 }
                 index[p] = i;
-                keep[p] = i != GONE && Float.floatToRawIntBits(flat.getFloat(p, i))
-                        != Float.floatToRawIntBits(flat.getFloat(pos[clean], i));
+                float reference = i == GONE ? 0f
+                        : clean == GOLDEN ? goldenFlat.getFloat(rowImages[p], i) : flat.getFloat(pos[clean], i);
+                keep[p] = i != GONE && Float.floatToRawIntBits(flat.getFloat(p, i)) != Float.floatToRawIntBits(reference);
             }
             kept += keep[p] ? 1 : 0;
         }
         if (kept == orig.length) {
             return act;
+        }
+        if (kept == 0) {
+            // Only rows compared with the golden pass can all go (a clean row always stays).
+            orig = new int[0];
+            index = new long[0];
+            rowImages = rowImages == null ? null : new int[0];
+            active = false;
+            return null;
         }
         int[] keepRows = new int[kept];
         int k = 0;
@@ -119,17 +150,33 @@ final class RowTracker {
         return Rows.gather(act, keepRows);
     }
 
-    /** The output for every original row: kept rows as computed, dropped rows as their clean row. */
-    INDArray expand(INDArray out) {
+    /**
+     * The output for every original row: kept rows as computed, dropped rows as their clean row
+     * (or, for {@link #GOLDEN} rows, their image's row of {@code goldenOut}, the golden pass's
+     * network output; may be null when there are none).
+     */
+    INDArray expand(INDArray out, INDArray goldenOut) {
         if (orig.length == cleanOf.length) {
             return out;
         }
+        if (out == null) {
+            return Rows.gather(goldenOut, images);
+        }
         int[] pos = positions();
         int[] rows = new int[cleanOf.length];
+        boolean anyGolden = false;
         for (int r = 0; r < rows.length; r++) {
-            rows[r] = pos[r] >= 0 ? pos[r] : pos[cleanOf[r]];
+            if (pos[r] >= 0) {
+                rows[r] = pos[r];
+            } else if (cleanOf[r] == GOLDEN) {
+                rows[r] = (int) out.size(0) + images[r];
+                anyGolden = true;
+            } else {
+                rows[r] = pos[cleanOf[r]];
+            }
         }
-        return Rows.gather(out, rows);
+        INDArray source = anyGolden ? Nd4j.concat(0, out, goldenOut.castTo(out.dataType())) : out;
+        return Rows.gather(source, rows);
     }
 
     /** Original row -> current position (-1 when dropped). */

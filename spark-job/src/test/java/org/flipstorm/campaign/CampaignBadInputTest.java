@@ -58,6 +58,15 @@ class CampaignBadInputTest {
     }
 
     @Test
+    void nearTieThatIsNeitherAToleranceNorExact() throws IOException {
+        Path out = dir.resolve("out-near-tie");
+        assertRefused(out, run(Fixtures.config(dir, model, out, "near-tie = sometimes")),
+                "campaign.near-tie = 'sometimes'; expected a probability difference such as 1e-4, or exact");
+        assertRefused(out, run(Fixtures.config(dir, model, out, "near-tie = -0.1")),
+                "near-tie -0.1 must be a probability difference >= 0 (e.g. 1e-4) or exact");
+    }
+
+    @Test
     void bitOutsideFp32() throws IOException {
         Path out = dir.resolve("out-bit");
         Path conf = Fixtures.config(dir, model, out, "bits = [3, 33]");

@@ -1,0 +1,137 @@
+package org.flipstorm.inject;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+import org.deeplearning4j.nn.api.Model;
+import org.flipstorm.zoo.nets.Architectures;
+import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.NetSpec;
+import org.flipstorm.zoo.nets.ResNetCifar;
+import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Golden reuse decides every trial as the exact way does: faults run in batches of their own and
+ * compared with the golden pass get the same outcome, predictions and corrupted values as faults
+ * run beside a clean row of their image, on every zoo network. Confidences and losses come from
+ * other batches, so they may differ in the last bits; the largest difference is printed.
+ */
+class GoldenReuseTest {
+    @BeforeAll
+    static void fastPath() {
+        Dl4jRuntime.configure();
+    }
+
+    @Test
+    void lenetEverySite() {
+        compare(LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11)), TinyNets.images(6, 8), s -> true);
+    }
+
+    @Test
+    void resnet20EverySite() {
+        compare(ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(12)), SuffixNoise.images(6, 3, 3, 32, 32),
+                s -> true);
+    }
+
+    @ParameterizedTest(name = "{0} text_guided={1}")
+    @MethodSource("org.flipstorm.inject.SuffixEquivalenceTest#zooGraphs")
+    void everyZooGraphSampledSites(String arch, boolean textGuided) {
+        float[][] embeddings = null;
+        if (textGuided) {
+            embeddings = new float[10][24];
+            SplittableRandom r = new SplittableRandom(5);
+            for (float[] row : embeddings) {
+                for (int e = 0; e < row.length; e++) {
+                    row[e] = (float) r.nextGaussian();
+                }
+            }
+        }
+        Model net = Architectures.build(arch, NetSpec.cifar(10, embeddings, 13));
+        int sites = InjectableNetworks.of(net).size();
+        int stride = Math.max(1, sites / 4);
+        compare(net, SuffixNoise.images(6, 3, 3, 32, 32), s -> s >= sites - 3 || s % stride == stride / 2);
+    }
+
+    /** A tolerance of 1 sends every fault to the exact way: the results are then the exact way's, bit for bit. */
+    @Test
+    void everyFaultRerunWhenEveryMarginCountsAsNear() {
+        Model a = LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11));
+        Model b = LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11));
+        InjectionEngine all = new InjectionEngine(InjectableNetworks.of(a), 24, true, 1.0);
+        InjectionEngine exact = new InjectionEngine(InjectableNetworks.of(b), 24, true, InjectionEngine.EXACT);
+        INDArray images = TinyNets.images(6, 8);
+        GoldenPass ga = all.golden(images);
+        GoldenPass gb = exact.golden(images);
+        List<Fault> faults = faults(ga, 2, 40, new SplittableRandom(3));
+        List<TrialResult> x = all.inject(ga, 2, faults);
+        List<TrialResult> y = exact.inject(gb, 2, faults);
+        assertEquals(y, x);
+        assertArrayEquals(new long[] {80, all.rowStatistics()[1], 40}, all.rowStatistics(),
+                "40 rows run against the golden pass, then all 40 again");
+    }
+
+    @Test
+    void toleranceMustBeNonNegativeOrExact() {
+        InjectableNetwork net = InjectableNetworks.of(LeNet.build(new LeNet.Options(1, 28, 28, 10, 4, 8, 32, 1e-3, 0, 11)));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new InjectionEngine(net, 24, true, -0.5));
+        assertTrue(e.getMessage().contains("-0.5"), e.getMessage());
+    }
+
+    private static List<Fault> faults(GoldenPass g, int site, int count, SplittableRandom r) {
+        List<Fault> faults = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            faults.add(new Fault(i, r.nextInt(g.images()), r.nextInt(10), r.nextLong(g.neurons(site)), r.nextInt(32)));
+        }
+        return faults;
+    }
+
+    private static void compare(Model model, INDArray images, IntPredicate which) {
+        InjectionEngine reuse = new InjectionEngine(InjectableNetworks.of(model), 32, true);
+        InjectionEngine exact = new InjectionEngine(InjectableNetworks.of(model), 32, true, InjectionEngine.EXACT);
+        GoldenPass golden = reuse.golden(images);
+        SplittableRandom r = new SplittableRandom(17);
+        double worst = 0;
+        int trials = 0;
+        for (int site = 0; site < reuse.network().size(); site++) {
+            if (!which.test(site)) {
+                continue;
+            }
+            List<Fault> faults = faults(golden, site, 70, r);
+            List<TrialResult> x = reuse.inject(golden, site, faults);
+            List<TrialResult> y = exact.inject(golden, site, faults);
+            for (int i = 0; i < faults.size(); i++) {
+                TrialResult p = y.get(i);
+                TrialResult m = x.get(i);
+                String where = "site " + reuse.network().names().get(site) + " fault " + faults.get(i);
+                assertEquals(p.outcome(), m.outcome(), where);
+                assertEquals(p.goldenTop1(), m.goldenTop1(), where);
+                assertEquals(p.faultyTop1(), m.faultyTop1(), where);
+                assertEquals(p.valueBefore(), m.valueBefore(), where);
+                assertEquals(p.valueAfter(), m.valueAfter(), where);
+                assertEquals(p.goldenConfidence(), m.goldenConfidence(), 1e-4f, where);
+                assertEquals(p.faultyConfidence(), m.faultyConfidence(), 1e-4f, where);
+                assertEquals(p.deltaLoss(), m.deltaLoss(), 1e-4f, where);
+                if (Float.isFinite(p.faultyConfidence())) {
+                    worst = Math.max(worst, Math.abs(p.goldenConfidence() - m.goldenConfidence()));
+                    worst = Math.max(worst, Math.abs(p.faultyConfidence() - m.faultyConfidence()));
+                }
+                trials++;
+            }
+        }
+        long[] stats = reuse.rowStatistics();
+        System.out.printf("golden reuse: %d trials, largest confidence difference from the exact way %.3g,"
+                + " %d re-run as near ties, %d masked early%n", trials, worst, stats[2], stats[1]);
+        assertEquals(trials, stats[0] - stats[2], "every fault ran once against the golden pass");
+    }
+}
