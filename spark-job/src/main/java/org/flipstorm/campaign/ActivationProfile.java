@@ -2,12 +2,14 @@ package org.flipstorm.campaign;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
 
 /**
  * The clean activation histograms a campaign stores beside its trials ({@code activations/}):
@@ -20,18 +22,30 @@ final class ActivationProfile {
     static final int HISTOGRAM_IMAGES = 256;
     /** Bins per layer of the activation histograms. */
     static final int HISTOGRAM_BINS = 64;
-    private static final org.apache.spark.sql.types.StructType HISTOGRAM_SCHEMA = new org.apache.spark.sql.types.StructType()
-            .add("model_id", "string", false).add("layer_index", "int", false).add("layer_name", "string", false)
-            .add("bin", "int", false).add("low", "double", false).add("high", "double", false)
-            .add("count", "long", false);
+    /** The histogram file in {@code activations/}. */
+    static final String FILE = "histograms.parquet";
+    private static final MessageType SCHEMA = Types.buildMessage()
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("model_id")
+            .required(PrimitiveTypeName.INT32).named("layer_index")
+            .required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("layer_name")
+            .required(PrimitiveTypeName.INT32).named("bin")
+            .required(PrimitiveTypeName.DOUBLE).named("low")
+            .required(PrimitiveTypeName.DOUBLE).named("high")
+            .required(PrimitiveTypeName.INT64).named("count")
+            .named("activation_bin");
+
+    /** Where a campaign's histograms live; the campaign has them once this file exists. */
+    static Path file(Path campaignDir) {
+        return new Path(new Path(campaignDir, CampaignLayout.ACTIVATIONS_DIR), FILE);
+    }
 
     /**
      * Profiles the clean activations of every layer over the first images of the campaign (on the
-     * driver) and writes one histogram row per layer and bin to {@code dir/activations}, staged
-     * and renamed like the trials.
+     * driver) and writes one histogram row per layer and bin to {@code dir/activations/histograms.parquet},
+     * written beside and renamed into place. Plain Parquet, not a Spark DataFrame: the first
+     * DataFrame write of a driver cost about 3 s of a 35 s ResNet-20 campaign.
      */
-    static void write(SparkSession spark, FileSystem fs, Path dir, PreparedCampaign prepared)
-            throws IOException {
+    static void write(FileSystem fs, Path dir, PreparedCampaign prepared) throws IOException {
         CampaignContext ctx = prepared.context();
         List<org.flipstorm.inject.ActivationHistogram.Bin> bins;
         try {
@@ -44,26 +58,18 @@ final class ActivationProfile {
         } catch (org.flipstorm.zoo.ZooException e) {
             throw new IOException("cannot profile activations: " + e.getMessage(), e);
         }
-        List<Row> rows = new java.util.ArrayList<>(bins.size());
+        SimpleGroupFactory factory = new SimpleGroupFactory(SCHEMA);
+        List<Group> rows = new java.util.ArrayList<>(bins.size());
         for (var b : bins) {
-            rows.add(org.apache.spark.sql.RowFactory.create(ctx.modelId(), b.site(), b.name(), b.bin(), b.low(),
-                    b.high(), b.count()));
+            rows.add(factory.newGroup().append("model_id", ctx.modelId()).append("layer_index", b.site())
+                    .append("layer_name", b.name()).append("bin", b.bin()).append("low", b.low())
+                    .append("high", b.high()).append("count", b.count()));
         }
-        Path staging = new Path(dir, "_staging-" + UUID.randomUUID());
+        // Spark wrote this directory before (a part file and _SUCCESS): an older campaign's is replaced whole.
         Path target = new Path(dir, CampaignLayout.ACTIVATIONS_DIR);
-        try {
-            spark.createDataFrame(rows, HISTOGRAM_SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists)
-                    .parquet(staging.toString());
-            if (fs.exists(target)) {
-                fs.delete(target, true);
-            }
-            if (!fs.rename(staging, target)) {
-                throw new IOException("could not move " + staging + " to " + target);
-            }
-        } finally {
-            if (fs.exists(staging)) {
-                fs.delete(staging, true);
-            }
+        if (fs.exists(target) && !fs.exists(file(dir))) {
+            fs.delete(target, true);
         }
+        ShardStore.writeSingleFile(fs.getConf(), file(dir), SCHEMA, rows);
     }
 }

@@ -153,6 +153,7 @@ public final class CampaignRunner {
 
         Map<Integer, RoundSchedule.Count> counts = new java.util.TreeMap<>();
         List<Shard> ran = new java.util.ArrayList<>();
+        long shardNanos = 0;
         int shardsPlanned = 0;
         int roundsRun = 0;
         long written = 0;
@@ -176,7 +177,9 @@ public final class CampaignRunner {
                 out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
                         shards.size() - todo.size(), shards.size(), todo.size(), todoTrials);
             }
+            long shardsStart = System.nanoTime();
             runShards(spark, ctx, fs, dir, runId, todo, todoTrials, out);
+            shardNanos += System.nanoTime() - shardsStart;
             // Counted from the files the markers vouch for, not assumed from the plan.
             commits = ShardStore.verified(fs, dir, out);
             for (Shard s : shards) {
@@ -200,9 +203,11 @@ public final class CampaignRunner {
         if (written != expected) {
             throw new IllegalStateException("committed " + written + " trial rows but planned " + expected);
         }
-        if (!fs.exists(new Path(dir, CampaignLayout.ACTIVATIONS_DIR))) {
-            ActivationProfile.write(spark, fs, dir, prepared);
+        long profileStart = System.nanoTime();
+        if (!fs.exists(ActivationProfile.file(dir))) {
+            ActivationProfile.write(fs, dir, prepared);
         }
+        long profileNanos = System.nanoTime() - profileStart;
         double secs = (System.nanoTime() - t0) / 1e9;
         Manifest.Adaptive adaptive = null;
         if (sampling.adaptive()) {
@@ -231,6 +236,9 @@ public final class CampaignRunner {
             out.printf(Locale.ROOT, "ran %d shards (%,d trials) in %.1f s: task time %.1f s, of which engine %.1f s;"
                             + " Spark and I/O overhead %.0f ms per task%n", ran.size(), ranTrials, secs, task,
                     engine, 1000 * (task - engine) / ran.size());
+            out.printf(Locale.ROOT, "wall time: %.1f s running shards, %.1f s activation histograms, %.1f s the rest"
+                    + " (lease, commits check, manifest)%n", shardNanos / 1e9, profileNanos / 1e9,
+                    secs - (shardNanos + profileNanos) / 1e9);
         }
         long trialsRun = ran.stream().mapToLong(s -> s.trials().size()).sum();
         return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs, trialsRun);

@@ -24,7 +24,6 @@ import org.flipstorm.zoo.store.ModelStore;
 final class ExecutorResources {
     private static final ConcurrentHashMap<String, Model> MODELS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, Queue<InjectionEngine>> IDLE = new ConcurrentHashMap<>();
-    private static final ConcurrentHashMap<String, ImageSet> DATA = new ConcurrentHashMap<>();
 
     static {
         Dl4jRuntime.configure();
@@ -54,17 +53,13 @@ final class ExecutorResources {
 
     /** The campaign's images. */
     static ImageSet images(CampaignContext ctx, Map<String, String> hadoop) {
-        CampaignSpec.ImageSource src = ctx.images();
-        String key = src.dataset() + "|" + src.path() + "|" + src.split() + "|" + ctx.imageLayout();
-        return DATA.computeIfAbsent(key, k -> {
-            try {
-                return CampaignImages.load(src, ctx.imageLayout(), ShardStore.configuration(hadoop));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (ZooException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        });
+        try {
+            return CampaignImages.load(ctx.images(), ctx.imageLayout(), ShardStore.configuration(hadoop));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ZooException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private static String key(CampaignContext ctx) {

@@ -231,6 +231,31 @@ public final class ShardStore {
     }
 
     /**
+     * Writes {@code records} as the one Parquet file {@code target}: to a hidden file beside it,
+     * then moved into place atomically, so a reader sees the whole file or none.
+     */
+    static void writeSingleFile(Configuration conf, Path target, MessageType schema, List<Group> records)
+            throws IOException {
+        FileSystem fs = target.getFileSystem(conf);
+        target = fs.makeQualified(target);
+        Store store = fs instanceof LocalFileSystem ? new LocalStore() : new HadoopStore(fs, conf, target.getParent());
+        Path tmp = new Path(target.getParent(), "." + target.getName() + "-" + UUID.randomUUID());
+        try {
+            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(store.parquetFile(tmp)).withConf(conf)
+                    .withType(schema).withExtraMetaData(Map.of(META_WRITER, org.flipstorm.zoo.runtime.Versions.flipstorm()))
+                    .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+                    .build()) {
+                for (Group g : records) {
+                    w.write(g);
+                }
+            }
+            store.moveReplacing(tmp, target);
+        } finally {
+            store.deleteRecursively(tmp);
+        }
+    }
+
+    /**
      * The file operations of a shard commit. Hadoop's local file system sets permissions by
      * running {@code chmod} once per file and directory when its native library is absent (as in
      * the Maven jars), which cost about 40 ms per Parquet file here; local campaign directories

@@ -40,21 +40,35 @@ public final class ActivationHistogram {
         double[] max = new double[n];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        forEachBatch(net, data, norm, count, batch, (site, values) -> {
-            for (float v : values) {
-                if (Float.isFinite(v)) {
-                    min[site] = Math.min(min[site], v);
-                    max[site] = Math.max(max[site], v);
+        forEachBatch(net, data, norm, count, batch, (site, a) -> {
+            double lo = a.minNumber().doubleValue();
+            double hi = a.maxNumber().doubleValue();
+            if (Double.isFinite(lo) && Double.isFinite(hi)) {
+                // Finite extremes: no infinity, and a NaN, if any, was passed over as the loop below does.
+                min[site] = Math.min(min[site], lo);
+                max[site] = Math.max(max[site], hi);
+            } else {
+                for (float v : a.dup('c').data().asFloat()) {
+                    if (Float.isFinite(v)) {
+                        min[site] = Math.min(min[site], v);
+                        max[site] = Math.max(max[site], v);
+                    }
                 }
             }
         });
         long[][] counts = new long[n][bins];
-        forEachBatch(net, data, norm, count, batch, (site, values) -> {
+        forEachBatch(net, data, norm, count, batch, (site, a) -> {
+            if (!(min[site] <= max[site])) {
+                return;
+            }
+            float[] values = a.dup('c').data().asFloat();
             double width = (max[site] - min[site]) / bins;
+            double lo = min[site];
+            long[] c = counts[site];
             for (float v : values) {
                 if (Float.isFinite(v)) {
-                    int b = width > 0 ? (int) Math.min(bins - 1, Math.floor((v - min[site]) / width)) : 0;
-                    counts[site][b]++;
+                    int b = width > 0 ? (int) Math.min(bins - 1, (v - lo) / width) : 0;
+                    c[b]++;
                 }
             }
         });
@@ -74,7 +88,7 @@ public final class ActivationHistogram {
     }
 
     private interface SiteValues {
-        void accept(int site, float[] values);
+        void accept(int site, INDArray values);
     }
 
     private static void forEachBatch(InjectableNetwork net, ImageSet data, Normalization norm, int count, int batch,
@@ -83,8 +97,7 @@ public final class ActivationHistogram {
             int[] idx = IntStream.range(start, Math.min(count, start + batch)).toArray();
             GoldenPass g = net.golden(data.features(idx, norm));
             for (int s = 0; s < net.size(); s++) {
-                INDArray a = g.activations()[s];
-                sink.accept(s, a.dup('c').data().asFloat());
+                sink.accept(s, g.activations()[s]);
             }
         }
     }
