@@ -64,6 +64,14 @@ public final class CampaignOutput {
         if (fs.exists(manifest)) {
             String oldId = Manifest.campaignId(fs, manifest);
             if (oldId.equals(prepared.context().campaignId())) {
+                int written = Manifest.schemaVersion(fs, manifest);
+                if (written != org.flipstorm.common.schema.TrialColumn.SCHEMA_VERSION) {
+                    throw new IllegalArgumentException("campaign " + dir + " was started with trial schema " + written
+                            + " and this FlipStorm writes schema " + org.flipstorm.common.schema.TrialColumn.SCHEMA_VERSION
+                            + " (since 3, one file per shard instead of one per shard and layer); one campaign"
+                            + " does not mix them: finish it with the FlipStorm that started it, or set"
+                            + " campaign.overwrite = true to run it again");
+                }
                 return;
             }
             String diffs;

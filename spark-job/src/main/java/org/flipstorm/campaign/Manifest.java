@@ -159,6 +159,13 @@ public record Manifest(@JsonProperty("campaign_id") String campaignId, String st
         }
     }
 
+    /** Only the trial schema version of a manifest, read untyped (0 when it names none). */
+    static int schemaVersion(FileSystem fs, Path file) throws IOException {
+        try (java.io.InputStream in = fs.open(file)) {
+            return JSON.readTree(in).path("schema_version").asInt(0);
+        }
+    }
+
     /** The spec components (and weights) in which {@code now} differs from this manifest's campaign. */
     String differences(CampaignSpec now, String weightsSha256) {
         List<String> diffs = new ArrayList<>();

@@ -37,13 +37,17 @@ import org.flipstorm.common.schema.TrialColumn;
 /**
  * Exactly-once storage of a campaign's trials, one shard at a time, on any Hadoop file system.
  *
- * <p>A task writes its shard's rows as one Parquet file per layer under
- * {@code <campaign>/_staging/<shard>-<uuid>/}, moves each into its partition directory
- * {@code trials/model_id=M/layer_name=L/shard-NNNNNN.parquet} (rename with overwrite: a file is
- * either absent or whole), and then creates the commit marker {@code _commits/shard-NNNNNN.json}
- * holding the row count. A shard is done exactly when its marker exists. File names depend only on
- * the shard and layer, so a retried, speculative or resumed attempt replaces the files of an earlier
- * one instead of adding rows: no trial is ever stored twice.
+ * <p>A task writes its shard's rows as one Parquet file under
+ * {@code <campaign>/_staging/<shard>-<uuid>/}, moves it into its partition directory
+ * {@code trials/model_id=M/shard-NNNNNN.parquet} (rename with overwrite: a file is either absent or
+ * whole), and then creates the commit marker {@code _commits/shard-NNNNNN.json} holding the row
+ * count. A shard is done exactly when its marker exists. File names depend only on the shard, so a
+ * retried, speculative or resumed attempt replaces the file of an earlier one instead of adding
+ * rows: no trial is ever stored twice. The rows are in trial-id order, which keeps each layer's
+ * rows together (trial ids number the groups one after another), so {@code layer_name} compresses
+ * to a few dictionary runs and a query for one layer skips the pages of the others by their
+ * statistics. Up to trial schema 2 a shard was one file per layer, in {@code layer_name=L}
+ * directories; writing 72 small files cost a ResNet-20 task about 0.8 s.
  */
 public final class ShardStore {
     /** Marker directory inside a campaign directory. */
@@ -193,19 +197,17 @@ public final class ShardStore {
         Store store = fs instanceof LocalFileSystem ? new LocalStore() : new HadoopStore(fs, conf, campaignDir);
         Path staging = new Path(stagingDir(campaignDir, runId),
                 String.format("shard-%06d-%s", shardId, UUID.randomUUID()));
-        Map<List<String>, List<Row>> byPartition = new LinkedHashMap<>();
+        Map<String, List<Row>> byPartition = new LinkedHashMap<>();
         int model = TrialRows.index(TrialColumn.MODEL_ID);
-        int layer = TrialRows.index(TrialColumn.LAYER_NAME);
         for (Row r : rows) {
-            byPartition.computeIfAbsent(List.of(r.getString(model), r.getString(layer)), k -> new ArrayList<>()).add(r);
+            byPartition.computeIfAbsent(r.getString(model), k -> new ArrayList<>()).add(r);
         }
         String fileName = String.format("shard-%06d.parquet", shardId);
         try {
             Map<Path, Path> moves = new LinkedHashMap<>();
             Map<Path, Long> rowsOf = new LinkedHashMap<>();
-            for (Map.Entry<List<String>, List<Row>> e : byPartition.entrySet()) {
-                String partition = TrialColumn.MODEL_ID.id() + "=" + escape(e.getKey().get(0)) + "/" + TrialColumn.LAYER_NAME.id()
-                        + "=" + escape(e.getKey().get(1));
+            for (Map.Entry<String, List<Row>> e : byPartition.entrySet()) {
+                String partition = TrialColumn.MODEL_ID.id() + "=" + escape(e.getKey());
                 Path tmp = new Path(new Path(staging, partition), fileName);
                 writeParquet(conf, store.parquetFile(tmp), e.getValue());
                 Path target = new Path(new Path(new Path(campaignDir, CampaignLayout.TRIALS_DIR), partition), fileName);

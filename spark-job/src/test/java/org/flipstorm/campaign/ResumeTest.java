@@ -1,6 +1,7 @@
 package org.flipstorm.campaign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -58,20 +59,18 @@ class ResumeTest {
         try (Stream<Path> files = Files.walk(campaign.resolve("trials"))) {
             parquet = files.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
         }
-        // shard 0's conv1 file deleted, shard 1's conv1 file cut short, shard 2's marker emptied
-        Path deleted = parquet.stream().filter(p -> p.toString().contains("conv1") && p.endsWith("shard-000000.parquet"))
-                .findFirst().orElseThrow();
-        Path truncated = parquet.stream().filter(p -> p.toString().contains("conv1")
-                && p.endsWith("shard-000001.parquet")).findFirst().orElseThrow();
+        // shard 0's file deleted, shard 1's file cut short, shard 2's marker emptied
+        Path deleted = parquet.stream().filter(p -> p.endsWith("shard-000000.parquet")).findFirst().orElseThrow();
+        Path truncated = parquet.stream().filter(p -> p.endsWith("shard-000001.parquet")).findFirst().orElseThrow();
         Files.delete(deleted);
         byte[] whole = Files.readAllBytes(truncated);
         Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
         Files.write(campaign.resolve("_commits/shard-000002.json"), new byte[0]);
 
         String printed = run(conf, 0);
-        assertTrue(printed.contains("shard 0: trials/model_id=tiny-lenet/layer_name=conv1/shard-000000.parquet is"
+        assertTrue(printed.contains("shard 0: trials/model_id=tiny-lenet/shard-000000.parquet is"
                 + " missing; it will run again"), printed);
-        assertTrue(printed.contains("shard 1: trials/model_id=tiny-lenet/layer_name=conv1/shard-000001.parquet has "
+        assertTrue(printed.contains("shard 1: trials/model_id=tiny-lenet/shard-000001.parquet has "
                 + whole.length / 2 + " bytes, not the " + whole.length), printed);
         assertTrue(printed.contains("shard-000002.json is unreadable"), printed);
         assertTrue(printed.contains("resuming: 1 of 4 shards already committed; running the 3 missing"), printed);
@@ -138,5 +137,27 @@ class ResumeTest {
         try (Stream<Path> s = Files.walk(campaign)) {
             assertEquals(before, s.mapToLong(p -> p.toFile().lastModified() + p.toString().hashCode()).sum());
         }
+    }
+
+    /** A campaign started by a FlipStorm of another trial schema (file per shard and layer) is not resumed into. */
+    @Test
+    void aCampaignOfAnotherTrialSchemaIsRefusedAndNothingIsTouched() throws Exception {
+        Path output = dir.resolve("older");
+        run(Fixtures.config(dir, model, output), 0);
+        Path manifest = output.resolve("t").resolve("manifest.json");
+        String json = Files.readString(manifest);
+        String current = "\"schema_version\" : " + org.flipstorm.common.schema.TrialColumn.SCHEMA_VERSION;
+        assertTrue(json.contains(current), json);
+        Files.writeString(manifest, json.replace(current, "\"schema_version\" : 2"));
+        Files.deleteIfExists(manifest.resolveSibling(".manifest.json.crc")); // Hadoop's checksum of the old text
+        Path marker;
+        try (Stream<Path> markers = Files.list(output.resolve("t/_commits"))) {
+            marker = markers.sorted().findFirst().orElseThrow();
+        }
+        Files.delete(marker);
+        String printed = run(Fixtures.config(dir, model, output), CampaignMain.EXIT_BAD_INPUT);
+        assertTrue(printed.contains("was started with trial schema 2 and this FlipStorm writes schema 3"), printed);
+        assertTrue(printed.contains("set campaign.overwrite = true to run it again"), printed);
+        assertFalse(Files.exists(marker), "the shard whose marker went did not run again");
     }
 }

@@ -23,7 +23,7 @@ public enum TrialColumn {
     LABEL(Type.INT),
     /** The fault site's layer index. */
     LAYER_INDEX(Type.INT),
-    /** The fault site's layer name (a partition directory). */
+    /** The fault site's layer name (a partition directory up to schema 2, a file column since 3). */
     LAYER_NAME(Type.STRING),
     /** Flat index of the neuron (or weight) within the layer's output (or weights). */
     NEURON_INDEX(Type.LONG),
@@ -63,10 +63,13 @@ public enum TrialColumn {
     RANGE_DETECTOR_MODE(Type.STRING);
 
     /** Version of the schema this enum defines. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
-    /** Columns the Parquet files are partitioned by: directories, not file columns. */
-    public static final List<TrialColumn> PARTITIONS = List.of(MODEL_ID, LAYER_NAME);
+    /**
+     * Columns the Parquet files are partitioned by: directories, not file columns. Up to schema 2
+     * {@code layer_name} was one too (a file per shard and layer); since 3 a shard is one file.
+     */
+    public static final List<TrialColumn> PARTITIONS = List.of(MODEL_ID);
 
     /** Value types of the columns; every one is non-null. */
     public enum Type {
