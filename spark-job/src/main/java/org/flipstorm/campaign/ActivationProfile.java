@@ -70,6 +70,7 @@ final class ActivationProfile {
         if (fs.exists(target) && !fs.exists(file(dir))) {
             fs.delete(target, true);
         }
-        ShardStore.writeSingleFile(fs.getConf(), file(dir), SCHEMA, rows);
+        // Qualified by the campaign's file system: the cached one's conf may name another default.
+        ShardStore.writeSingleFile(fs.getConf(), fs.makeQualified(file(dir)), SCHEMA, rows);
     }
 }
