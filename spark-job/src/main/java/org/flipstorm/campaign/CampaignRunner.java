@@ -99,6 +99,34 @@ public final class CampaignRunner {
         }
     }
 
+    /** The histograms' own time in nanoseconds, once they are written; their failure is the campaign's. */
+    private static long awaitHistograms(java.util.concurrent.FutureTask<Long> histograms) throws IOException {
+        try {
+            return histograms.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing the activation histograms", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.FutureTask<Long> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the shards' failure is the one reported
+        }
+    }
+
     /** Cancels what still runs and waits (at most {@code millis}) until no executor runs a task. */
     private static void awaitNoRunningTasks(SparkSession spark, long millis) {
         spark.sparkContext().cancelAllJobs();
@@ -151,63 +179,87 @@ public final class CampaignRunner {
                         + " rounds", 100 * sampling.margin(), 100 * sampling.confidence(), rounds)
                         : fixedShards.size() + " shards", spark.sparkContext().master());
 
+        // The clean activation histograms run on the driver beside the shards, not after them.
+        java.util.concurrent.FutureTask<Long> histograms = null;
+        if (!fs.exists(ActivationProfile.file(dir))) {
+            histograms = new java.util.concurrent.FutureTask<>(() -> {
+                long start = System.nanoTime();
+                // one OpenMP thread: in local mode the tasks beside it have the cores
+                TaskThreads.apply(1);
+                ActivationProfile.write(fs, dir, prepared);
+                return System.nanoTime() - start;
+            });
+            Thread worker = new Thread(histograms, "flipstorm-activation-histograms");
+            worker.setDaemon(true);
+            worker.start();
+        }
         Map<Integer, RoundSchedule.Count> counts = new java.util.TreeMap<>();
         List<Shard> ran = new java.util.ArrayList<>();
         long shardNanos = 0;
         int shardsPlanned = 0;
         int roundsRun = 0;
         long written = 0;
-        for (int round = 0; round < rounds; round++) {
-            List<Shard> shards = sampling.adaptive() ? TrialPlanner.plan(spec,
-                    RoundSchedule.slices(sampling, prepared.groups(), counts, round), prepared.eligibleImages(), round)
-                    : fixedShards;
-            if (shards.isEmpty()) {
-                break;
-            }
-            Map<Integer, ShardStore.Commit> known = commits;
-            List<Shard> todo = shards.stream().filter(s -> !known.containsKey(s.shardId())).toList();
-            long roundTrials = shards.stream().mapToLong(s -> s.trials().size()).sum();
-            long todoTrials = todo.stream().mapToLong(s -> s.trials().size()).sum();
-            if (sampling.adaptive()) {
-                out.printf(Locale.ROOT, "round %d/%d: %d groups still running, %,d trials in %d shards%s%n", round + 1,
-                        rounds, shards.stream().flatMap(s -> s.trials().stream()).mapToInt(Trial::groupId)
-                                .distinct().count(), roundTrials, shards.size(),
-                        todo.size() < shards.size() ? " (" + (shards.size() - todo.size()) + " already committed)" : "");
-            } else if (todo.size() < shards.size()) {
-                out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
-                        shards.size() - todo.size(), shards.size(), todo.size(), todoTrials);
-            }
-            long shardsStart = System.nanoTime();
-            runShards(spark, ctx, fs, dir, runId, todo, todoTrials, out);
-            shardNanos += System.nanoTime() - shardsStart;
-            // Counted from the files the markers vouch for, not assumed from the plan.
-            commits = ShardStore.verified(fs, dir, out);
-            for (Shard s : shards) {
-                ShardStore.Commit c = commits.get(s.shardId());
-                if (c == null || c.rows() != s.trials().size()) {
-                    throw new IllegalStateException("shard " + s.shardId() + " is " + (c == null ? "not committed"
-                            : "committed with " + c.rows() + " rows instead of " + s.trials().size())
-                            + "; rerun the campaign to complete it");
+        long profileNanos = 0;
+        long profileWaitNanos = 0;
+        boolean shardsDone = false;
+        try {
+            for (int round = 0; round < rounds; round++) {
+                List<Shard> shards = sampling.adaptive() ? TrialPlanner.plan(spec,
+                        RoundSchedule.slices(sampling, prepared.groups(), counts, round), prepared.eligibleImages(), round)
+                        : fixedShards;
+                if (shards.isEmpty()) {
+                    break;
                 }
-                written += c.rows();
-                c.groups().forEach((g, n) -> counts.merge(g, n, RoundSchedule.Count::plus));
+                Map<Integer, ShardStore.Commit> known = commits;
+                List<Shard> todo = shards.stream().filter(s -> !known.containsKey(s.shardId())).toList();
+                long roundTrials = shards.stream().mapToLong(s -> s.trials().size()).sum();
+                long todoTrials = todo.stream().mapToLong(s -> s.trials().size()).sum();
+                if (sampling.adaptive()) {
+                    out.printf(Locale.ROOT, "round %d/%d: %d groups still running, %,d trials in %d shards%s%n", round + 1,
+                            rounds, shards.stream().flatMap(s -> s.trials().stream()).mapToInt(Trial::groupId)
+                                    .distinct().count(), roundTrials, shards.size(),
+                            todo.size() < shards.size() ? " (" + (shards.size() - todo.size()) + " already committed)" : "");
+                } else if (todo.size() < shards.size()) {
+                    out.printf("resuming: %d of %d shards already committed; running the %d missing (%,d trials)%n",
+                            shards.size() - todo.size(), shards.size(), todo.size(), todoTrials);
+                }
+                long shardsStart = System.nanoTime();
+                runShards(spark, ctx, fs, dir, runId, todo, todoTrials, out);
+                shardNanos += System.nanoTime() - shardsStart;
+                // Counted from the files the markers vouch for, not assumed from the plan.
+                commits = ShardStore.verified(fs, dir, out);
+                for (Shard s : shards) {
+                    ShardStore.Commit c = commits.get(s.shardId());
+                    if (c == null || c.rows() != s.trials().size()) {
+                        throw new IllegalStateException("shard " + s.shardId() + " is " + (c == null ? "not committed"
+                                : "committed with " + c.rows() + " rows instead of " + s.trials().size())
+                                + "; rerun the campaign to complete it");
+                    }
+                    written += c.rows();
+                    c.groups().forEach((g, n) -> counts.merge(g, n, RoundSchedule.Count::plus));
+                }
+                ran.addAll(todo);
+                shardsPlanned += shards.size();
+                roundsRun++;
             }
-            ran.addAll(todo);
-            shardsPlanned += shards.size();
-            roundsRun++;
+            // Only this run's staging: files a killed task of this run left behind.
+            removeStaging(fs, dir, runId);
+            long expected = sampling.adaptive() ? counts.values().stream().mapToLong(RoundSchedule.Count::trials).sum()
+                    : prepared.plannedTrials();
+            if (written != expected) {
+                throw new IllegalStateException("committed " + written + " trial rows but planned " + expected);
+            }
+            shardsDone = true;
+        } finally {
+            if (histograms != null && !shardsDone) {
+                awaitQuietly(histograms); // nothing of this run may write once it gives up the lease
+            }
         }
-        // Only this run's staging: files a killed task of this run left behind.
-        removeStaging(fs, dir, runId);
-        long expected = sampling.adaptive() ? counts.values().stream().mapToLong(RoundSchedule.Count::trials).sum()
-                : prepared.plannedTrials();
-        if (written != expected) {
-            throw new IllegalStateException("committed " + written + " trial rows but planned " + expected);
+        if (histograms != null) {
+            long waitStart = System.nanoTime();
+            profileNanos = awaitHistograms(histograms);
+            profileWaitNanos = System.nanoTime() - waitStart;
         }
-        long profileStart = System.nanoTime();
-        if (!fs.exists(ActivationProfile.file(dir))) {
-            ActivationProfile.write(fs, dir, prepared);
-        }
-        long profileNanos = System.nanoTime() - profileStart;
         double secs = (System.nanoTime() - t0) / 1e9;
         Manifest.Adaptive adaptive = null;
         if (sampling.adaptive()) {
@@ -225,8 +277,10 @@ public final class CampaignRunner {
             double task = 0;
             long ranTrials = 0;
             List<ExecutorReport> executors = new java.util.ArrayList<>();
+            java.util.TreeSet<Integer> threads = new java.util.TreeSet<>();
             for (Shard s : ran) {
                 ShardStore.Commit c = commits.get(s.shardId());
+                threads.add(c.taskThreads());
                 engine += c.engineSeconds();
                 task += c.taskSeconds();
                 ranTrials += s.trials().size();
@@ -234,11 +288,13 @@ public final class CampaignRunner {
             }
             executorSummary(executors).forEach(out::println);
             out.printf(Locale.ROOT, "ran %d shards (%,d trials) in %.1f s: task time %.1f s, of which engine %.1f s;"
-                            + " Spark and I/O overhead %.0f ms per task%n", ran.size(), ranTrials, secs, task,
-                    engine, 1000 * (task - engine) / ran.size());
-            out.printf(Locale.ROOT, "wall time: %.1f s running shards, %.1f s activation histograms, %.1f s the rest"
-                    + " (lease, commits check, manifest)%n", shardNanos / 1e9, profileNanos / 1e9,
-                    secs - (shardNanos + profileNanos) / 1e9);
+                            + " Spark and I/O overhead %.0f ms per task; OpenMP threads per task %s%n", ran.size(),
+                    ranTrials, secs, task, engine, 1000 * (task - engine) / ran.size(),
+                    threads.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+            out.printf(Locale.ROOT, "wall time: %.1f s running shards, %.1f s more waiting for the activation"
+                    + " histograms (%.1f s of work beside the shards), %.1f s the rest (lease, commits check,"
+                    + " manifest)%n", shardNanos / 1e9, profileWaitNanos / 1e9, profileNanos / 1e9,
+                    secs - (shardNanos + profileWaitNanos) / 1e9);
         }
         long trialsRun = ran.stream().mapToLong(s -> s.trials().size()).sum();
         return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs, trialsRun);

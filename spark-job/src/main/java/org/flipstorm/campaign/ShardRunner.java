@@ -27,10 +27,11 @@ final class ShardRunner {
                                           Map<String, String> hadoop) throws java.io.IOException {
         long t0 = System.nanoTime();
         GpuPinning.pin();
+        int threads = TaskThreads.applyToThisTask();
         List<Row> rows = run(ctx, shard, hadoop);
         double engineSeconds = (System.nanoTime() - t0) / 1e9;
         return ShardStore.write(ShardStore.configuration(hadoop), new org.apache.hadoop.fs.Path(dirUri), runId,
-                shard.shardId(), rows, groupCounts(shard, rows), engineSeconds, t0);
+                shard.shardId(), rows, groupCounts(shard, rows), engineSeconds, t0, threads);
     }
 
     /** Trials and SDCs per group; {@code rows} are the shard's, in trial-id order like its trials. */

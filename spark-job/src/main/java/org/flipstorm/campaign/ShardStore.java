@@ -71,10 +71,12 @@ public final class ShardStore {
      * @param files the Parquet files the shard committed, with their lengths and rows; empty in
      *     commits written before they were recorded (such shards cannot be verified)
      * @param executor the JVM that ran the shard; null in commits written before it was recorded
+     * @param taskThreads OpenMP threads the task ran its native work with ({@link TaskThreads}); 0 in
+     *     commits written before it was recorded
      */
     public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds,
                          Map<Integer, RoundSchedule.Count> groups, List<CommittedFile> files,
-                         ExecutorReport executor)
+                         ExecutorReport executor, int taskThreads)
             implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -192,7 +194,7 @@ public final class ShardStore {
      */
     public static Commit write(Configuration conf, Path campaignDir, String runId, int shardId, List<Row> rows,
                                Map<Integer, RoundSchedule.Count> groups, double engineSeconds,
-                               long taskStartNanos) throws IOException {
+                               long taskStartNanos, int taskThreads) throws IOException {
         FileSystem fs = campaignDir.getFileSystem(conf);
         Store store = fs instanceof LocalFileSystem ? new LocalStore() : new HadoopStore(fs, conf, campaignDir);
         Path staging = new Path(stagingDir(campaignDir, runId),
@@ -222,7 +224,7 @@ public final class ShardStore {
                 files.add(new CommittedFile(rel, store.length(m.getValue()), rowsOf.get(m.getValue())));
             }
             Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9,
-                    groups, files, ExecutorReport.current());
+                    groups, files, ExecutorReport.current(), taskThreads);
             Path markerTmp = new Path(staging, "marker.json");
             store.write(markerTmp, JSON.writeValueAsBytes(c));
             store.moveReplacing(markerTmp, marker(campaignDir, shardId));
