@@ -23,6 +23,17 @@ class TaskThreadsTest {
         assertEquals(expected, TaskThreads.forTask(master, cpus, cores));
     }
 
+    @org.junit.jupiter.api.Test
+    void aCountMustBeAWholeNumberOfThreads() {
+        assertEquals(3, TaskThreads.parseCount("3"));
+        for (String bad : new String[] {"0", "-2", "two", "1.5"}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TaskThreads.parseCount(bad));
+            assertEquals("spark.flipstorm.taskOmpThreads = '" + bad + "'; expected inherit, fit or a number of threads >= 1",
+                    e.getMessage());
+        }
+    }
+
     /** The count is the calling thread's: a task's setting leaves the JVM's other threads as they were. */
     @org.junit.jupiter.api.Test
     void theSettingIsPerThread() throws Exception {
