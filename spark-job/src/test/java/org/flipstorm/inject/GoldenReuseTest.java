@@ -97,7 +97,7 @@ class GoldenReuseTest {
     }
 
     private static void compare(Model model, INDArray images, IntPredicate which) {
-        InjectionEngine reuse = new InjectionEngine(InjectableNetworks.of(model), 32, true);
+        InjectionEngine reuse = new InjectionEngine(InjectableNetworks.of(model), 32, true, InjectionEngine.DEFAULT_NEAR_TIE);
         InjectionEngine exact = new InjectionEngine(InjectableNetworks.of(model), 32, true, InjectionEngine.EXACT);
         GoldenPass golden = reuse.golden(images);
         SplittableRandom r = new SplittableRandom(17);
