@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 import org.deeplearning4j.nn.api.Model;
-import org.flipstorm.zoo.nets.Architectures;
 import org.flipstorm.zoo.nets.LeNet;
-import org.flipstorm.zoo.nets.NetSpec;
 import org.flipstorm.zoo.nets.ResNetCifar;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,20 +44,8 @@ class GoldenReuseTest {
     @ParameterizedTest(name = "{0} text_guided={1}")
     @MethodSource("org.flipstorm.inject.SuffixEquivalenceTest#zooGraphs")
     void everyZooGraphSampledSites(String arch, boolean textGuided) {
-        float[][] embeddings = null;
-        if (textGuided) {
-            embeddings = new float[10][24];
-            SplittableRandom r = new SplittableRandom(5);
-            for (float[] row : embeddings) {
-                for (int e = 0; e < row.length; e++) {
-                    row[e] = (float) r.nextGaussian();
-                }
-            }
-        }
-        Model net = Architectures.build(arch, NetSpec.cifar(10, embeddings, 13));
-        int sites = InjectableNetworks.of(net).size();
-        int stride = Math.max(1, sites / 4);
-        compare(net, SuffixNoise.images(6, 3, 3, 32, 32), s -> s >= sites - 3 || s % stride == stride / 2);
+        Model net = SuffixEquivalenceTest.zooGraph(arch, textGuided);
+        compare(net, SuffixNoise.images(6, 3, 3, 32, 32), SuffixEquivalenceTest.sampledSites(net, textGuided));
     }
 
     /** A tolerance of 1 sends every fault to the exact way: the results are then the exact way's, bit for bit. */

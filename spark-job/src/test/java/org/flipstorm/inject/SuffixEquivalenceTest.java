@@ -76,6 +76,12 @@ class SuffixEquivalenceTest {
     @ParameterizedTest(name = "{0} text_guided={1}")
     @MethodSource("zooGraphs")
     void everyZooGraphSampledSites(String arch, boolean textGuided) {
+        Model net = zooGraph(arch, textGuided);
+        checkSites(net, SuffixNoise.images(4, 3, 3, 32, 32), sampledSites(net, textGuided));
+    }
+
+    /** A zoo graph with seeded weights; text-guided from seeded random class embeddings. */
+    static Model zooGraph(String arch, boolean textGuided) {
         float[][] embeddings = null;
         if (textGuided) {
             embeddings = new float[10][24];
@@ -86,11 +92,14 @@ class SuffixEquivalenceTest {
                 }
             }
         }
-        Model net = Architectures.build(arch, NetSpec.cifar(10, embeddings, 13));
+        return Architectures.build(arch, NetSpec.cifar(10, embeddings, 13));
+    }
+
+    /** The last three sites, and for the baseline four more spread over the backbone. */
+    static java.util.function.IntPredicate sampledSites(Model net, boolean textGuided) {
         int sites = InjectableNetworks.of(net).size();
         int stride = Math.max(1, sites / 4);
-        checkSites(net, SuffixNoise.images(4, 3, 3, 32, 32),
-                s -> s >= sites - 3 || !textGuided && s % stride == stride / 2);
+        return s -> s >= sites - 3 || !textGuided && s % stride == stride / 2;
     }
 
     private static void checkEverySite(Model model, INDArray images) {
