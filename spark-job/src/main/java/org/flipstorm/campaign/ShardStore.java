@@ -245,10 +245,8 @@ public final class ShardStore {
         Store store = fs instanceof LocalFileSystem ? new LocalStore() : new HadoopStore(fs, conf, target.getParent());
         Path tmp = new Path(target.getParent(), "." + target.getName() + "-" + UUID.randomUUID());
         try {
-            try (ParquetWriter<Group> w = ExampleParquetWriter.builder(store.parquetFile(tmp)).withConf(conf)
-                    .withType(schema).withExtraMetaData(Map.of(META_WRITER, org.flipstorm.zoo.runtime.Versions.flipstorm()))
-                    .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                    .build()) {
+            try (ParquetWriter<Group> w = groupWriter(conf, store.parquetFile(tmp), schema,
+                    Map.of(META_WRITER, org.flipstorm.zoo.runtime.Versions.flipstorm()))) {
                 for (Group g : records) {
                     w.write(g);
                 }
@@ -380,9 +378,7 @@ public final class ShardStore {
         Map<String, String> meta = Map.of(META_SCHEMA_VERSION, Integer.toString(TrialColumn.SCHEMA_VERSION),
                 META_CAMPAIGN_ID, String.valueOf(rows.get(0).get(TrialRows.index(TrialColumn.CAMPAIGN_ID))),
                 META_WRITER, org.flipstorm.zoo.runtime.Versions.flipstorm());
-        try (ParquetWriter<Group> w = ExampleParquetWriter.builder(file).withConf(conf).withType(FILE_SCHEMA)
-                .withExtraMetaData(meta).withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+        try (ParquetWriter<Group> w = groupWriter(conf, file, FILE_SCHEMA, meta)) {
             for (Row r : rows) {
                 Group g = groups.newGroup();
                 for (TrialColumn c : COLUMNS) {
@@ -399,6 +395,13 @@ public final class ShardStore {
                 w.write(g);
             }
         }
+    }
+
+    /** A Snappy-compressed writer of {@code schema} rows to {@code file}, replacing it, with {@code meta} in its footer. */
+    private static ParquetWriter<Group> groupWriter(Configuration conf, org.apache.parquet.io.OutputFile file,
+                                                    MessageType schema, Map<String, String> meta) throws IOException {
+        return ExampleParquetWriter.builder(file).withConf(conf).withType(schema).withExtraMetaData(meta)
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
     }
 
     /** The Parquet schema of a trial file: the trial row without the partition columns. */
