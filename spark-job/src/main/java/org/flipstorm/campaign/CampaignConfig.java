@@ -109,6 +109,7 @@ public final class CampaignConfig {
                     c.getInt("images-per-shard"),
                     c.getInt("max-batch"),
                     nearTie(c),
+                    c.getBoolean("cone"),
                     c.getString("spark-master"),
                     sampling);
         } catch (ConfigException e) {

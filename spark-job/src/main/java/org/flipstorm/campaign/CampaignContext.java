@@ -29,14 +29,15 @@ import org.flipstorm.zoo.data.Normalization;
  * @param weightFaults whether the faults hit weights (neuron index = weight index) instead of outputs
  * @param maxBatch most rows per suffix batch
  * @param nearTie the engine's near-tie tolerance (see {@code InjectionEngine})
+ * @param cone whether the engine follows each fault's cone of influence under golden reuse
  * @param inputNormalization the model card's input normalisation (null: [0, 1] pixels)
  */
 public record CampaignContext(String campaignId, String modelId, String architecture, String variant, String modelPath,
                               String weightsSha256, CampaignSpec.ImageSource images, List<TargetLayer> layers,
                               NumberFormat format, FaultOp faultModel, DetectorMode rangeDetector, boolean weightFaults,
-                              int maxBatch, double nearTie, Normalization inputNormalization, FolderDataset.Layout imageLayout)
+                              int maxBatch, double nearTie, boolean cone, Normalization inputNormalization, FolderDataset.Layout imageLayout)
         implements Serializable {
-    private static final long serialVersionUID = 4L;
+    private static final long serialVersionUID = 5L;
 
     /** Copies the layer list. */
     public CampaignContext {

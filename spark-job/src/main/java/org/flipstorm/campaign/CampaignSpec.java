@@ -41,25 +41,27 @@ import org.flipstorm.inject.NumberFormat;
  * @param maxBatch most rows in one suffix batch
  * @param nearTie golden reuse's near-tie tolerance (a difference of probabilities), or
  *     {@code InjectionEngine.EXACT} to run every fault beside a clean row of its image
+ * @param cone under golden reuse, recompute only each fault's cone of influence where the network
+ *     allows (a convolutional graph); changes no outcome, like the near-tie tolerance
  * @param master Spark master when the job is not launched by spark-submit
  * @param sampling how many trials each group gets and on which images
  */
 public record CampaignSpec(String name, long seed, String model, ImageSource images, List<String> layers,
                            int trialsPerLayer, List<Integer> bits, NumberFormat format, FaultOp faultModel,
                            int bitsPerFault, MultiBit multiBit, DetectorMode rangeDetector, Target target,
-                           String output, boolean overwrite, int imagesPerShard, int maxBatch, double nearTie, String master,
-                           Sampling sampling)
+                           String output, boolean overwrite, int imagesPerShard, int maxBatch, double nearTie, boolean cone,
+                           String master, Sampling sampling)
         implements Serializable {
     private static final long serialVersionUID = 2L;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     /**
      * The components that do not decide the campaign's rows (where they go, whether an old
-     * campaign may be replaced, which cluster runs them, and the near-tie tolerance, which changes
-     * no outcome: only the last bits of confidences); every other component is part of the
+     * campaign may be replaced, which cluster runs them, and the near-tie tolerance and the cone of
+     * influence, which change no outcome: only the last bits of confidences); every other component is part of the
      * run id (see {@link #identity()}).
      */
-    public static final Set<String> NOT_IN_RUN_ID = Set.of("output", "overwrite", "master", "nearTie");
+    public static final Set<String> NOT_IN_RUN_ID = Set.of("output", "overwrite", "master", "nearTie", "cone");
 
     /** Layer-selection word: every layer but a parameter-free loss layer. */
     public static final String ALL_LAYERS = "all";

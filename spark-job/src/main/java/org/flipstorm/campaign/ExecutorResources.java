@@ -43,7 +43,7 @@ final class ExecutorResources {
         synchronized (original) {
             copy = original instanceof ComputationGraph g ? g.clone() : ((MultiLayerNetwork) original).clone();
         }
-        return new InjectionEngine(InjectableNetworks.of(copy), ctx.maxBatch(), true, ctx.nearTie());
+        return new InjectionEngine(InjectableNetworks.of(copy), ctx.maxBatch(), true, ctx.nearTie(), ctx.cone());
     }
 
     /** Gives an engine back for the next task of this JVM. */
@@ -63,7 +63,7 @@ final class ExecutorResources {
     }
 
     private static String key(CampaignContext ctx) {
-        return ctx.modelPath() + "|" + ctx.weightsSha256() + "|" + ctx.maxBatch() + "|" + ctx.nearTie();
+        return ctx.modelPath() + "|" + ctx.weightsSha256() + "|" + ctx.maxBatch() + "|" + ctx.nearTie() + "|" + ctx.cone();
     }
 
     private static Model load(CampaignContext ctx) {

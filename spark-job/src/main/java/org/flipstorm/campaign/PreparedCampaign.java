@@ -77,7 +77,7 @@ public record PreparedCampaign(CampaignSpec spec, ModelCard card, List<TargetLay
         CampaignContext ctx = new CampaignContext(campaignId, model.card().modelId(), model.card().architecture(),
                 model.card().variant(),
                 spec.model(), model.card().weightsSha256(), src, layers, spec.format(), spec.faultModel(),
-                spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), spec.nearTie(), model.card().inputNormalization(), layout);
+                spec.rangeDetector(), spec.weightFaults(), spec.maxBatch(), spec.nearTie(), spec.cone(), model.card().inputNormalization(), layout);
         int[] candidates = spec.sampling().heldOut(src.count());
         int[] eligible = spec.sampling().eligible() == Sampling.Eligible.ALL ? candidates
                 : correctlyClassified(stack, images, candidates, model.card().inputNormalization(),

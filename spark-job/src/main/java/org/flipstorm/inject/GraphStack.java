@@ -30,6 +30,7 @@ public final class GraphStack implements InjectableNetwork {
     private final int inputVertex;
     private final int outputVertex;
     private final boolean[][] downstream;
+    private final Cone cone;
     private long maskedEarly;
 
     /** Wraps an initialised graph with one input and one output. */
@@ -63,6 +64,7 @@ public final class GraphStack implements InjectableNetwork {
         this.names = List.copyOf(n);
         this.outputVertex = graph.getVertex(graph.getConfiguration().getNetworkOutputs().get(0)).getVertexIndex();
         this.downstream = new boolean[siteVertex.length][];
+        this.cone = new Cone(vertices, topo, topoPosition, siteOfVertex, inputVertex, outputVertex);
     }
 
     @Override
@@ -194,7 +196,26 @@ public final class GraphStack implements InjectableNetwork {
 
     @Override
     public long rowsMaskedEarly() {
-        return maskedEarly;
+        return maskedEarly + cone.maskedEarly();
+    }
+
+    @Override
+    public boolean hasCone(int site, GoldenPass golden) {
+        return cone.applies(siteVertex[site], downstreamOf(site), golden.activations()[site]);
+    }
+
+    @Override
+    public INDArray suffixOfPoints(int site, GoldenPass golden, int[] rowImages, long[] neuronOf, float[] values) {
+        if (!hasCone(site, golden)) {
+            throw new IllegalArgumentException("site " + names.get(site) + " has no cone of influence to follow");
+        }
+        return cone.run(siteVertex[site], downstreamOf(site), golden, rowImages, neuronOf, values,
+                goldenOutput(golden));
+    }
+
+    /** Vertex runs on windows and on full maps by {@link #suffixOfPoints} so far. */
+    public long[] coneVertexRuns() {
+        return cone.vertexRuns();
     }
 
     private int consumers(int v) {

@@ -94,6 +94,27 @@ public interface InjectableNetwork {
      */
     INDArray rerunFrom(int site, GoldenPass golden);
 
+    /**
+     * True when {@link #suffixOfPoints} can follow a one-value fault at {@code site} through a
+     * window of the maps downstream (its cone of influence) instead of whole maps.
+     */
+    default boolean hasCone(int site, GoldenPass golden) {
+        return false;
+    }
+
+    /**
+     * The network output, one row per fault, when value {@code neuronOf[r]} (flat, per image) of
+     * image {@code rowImages[r]}'s output at {@code site} is {@code values[r]}: only the cone of
+     * influence of each value is recomputed, and a fault whose perturbation provably vanishes on
+     * the way is dropped (its output is the golden one, counted in {@link #rowsMaskedEarly()}).
+     * Equal to {@link #suffix(int, INDArray, GoldenPass, int[])} up to the rounding of the kernels.
+     *
+     * @throws IllegalArgumentException when {@link #hasCone} is false for the site
+     */
+    default INDArray suffixOfPoints(int site, GoldenPass golden, int[] rowImages, long[] neuronOf, float[] values) {
+        throw new IllegalArgumentException("this network has no cone-of-influence suffix");
+    }
+
     /** Faulty rows that early masking has dropped so far in this instance. */
     long rowsMaskedEarly();
 }

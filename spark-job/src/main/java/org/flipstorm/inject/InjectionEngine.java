@@ -47,6 +47,7 @@ public final class InjectionEngine {
     private final boolean outputIsSoftmax;
     private final boolean earlyMasking;
     private final double nearTie;
+    private final boolean cone;
     private long rowsRun;
     private long rowsRerun;
 
@@ -81,6 +82,20 @@ public final class InjectionEngine {
      *     runs every fault beside a clean row
      */
     public InjectionEngine(InjectableNetwork network, int maxBatch, boolean earlyMasking, double nearTie) {
+        this(network, maxBatch, earlyMasking, nearTie, false);
+    }
+
+    /**
+     * @param network the network (one engine per thread)
+     * @param maxBatch most rows per suffix batch (clean rows included), at least 2
+     * @param earlyMasking drop faulty rows once their perturbation is provably gone
+     * @param nearTie golden reuse's near-tie tolerance, or {@link #EXACT}
+     * @param cone under golden reuse, recompute only each fault's cone of influence where the network
+     *     can follow one ({@link InjectableNetwork#hasCone}); its rounding differs from a full map's
+     *     as a batch's does, and the near-tie re-run covers it. Ignored with {@link #EXACT}.
+     */
+    public InjectionEngine(InjectableNetwork network, int maxBatch, boolean earlyMasking, double nearTie,
+                           boolean cone) {
         if (maxBatch < 2) {
             throw new IllegalArgumentException("max batch " + maxBatch + " must be >= 2 (one clean row + one fault)");
         }
@@ -92,6 +107,7 @@ public final class InjectionEngine {
             throw new IllegalArgumentException("near-tie tolerance " + nearTie + " must be >= 0, or EXACT (-1)");
         }
         this.nearTie = nearTie;
+        this.cone = cone;
     }
 
     /**
@@ -235,20 +251,20 @@ public final class InjectionEngine {
             rowImages[j] = f.imageRow();
             neuronOf[j] = f.neuronIndex();
         }
-        INDArray batch = Rows.gather(flat, rowImages).castTo(DataType.FLOAT);
-        for (int j = 0; j < rows; j++) {
-            batch.putScalar(j, neuronOf[j], values.get(j)[1]);
-        }
-        long[] shape = layerShape.clone();
-        shape[0] = rows;
-        INDArray siteBatch = batch.reshape('c', shape);
         INDArray out;
-        if (earlyMasking) {
+        if (cone && network.hasCone(layer, golden)) {
+            float[] after = new float[rows];
+            for (int j = 0; j < rows; j++) {
+                after[j] = values.get(j)[1];
+            }
+            out = network.suffixOfPoints(layer, golden, rowImages, neuronOf, after);
+        } else if (earlyMasking) {
             int[] cleanOf = new int[rows];
             Arrays.fill(cleanOf, RowTracker.GOLDEN);
-            out = network.suffix(layer, siteBatch, golden, rowImages, cleanOf, neuronOf);
+            out = network.suffix(layer, siteBatch(flat, layerShape, rowImages, neuronOf, values), golden, rowImages,
+                    cleanOf, neuronOf);
         } else {
-            out = network.suffix(layer, siteBatch, golden, rowImages);
+            out = network.suffix(layer, siteBatch(flat, layerShape, rowImages, neuronOf, values), golden, rowImages);
         }
         rowsRun += rows;
         float[] probs = out.castTo(DataType.FLOAT).dup('c').data().asFloat();
@@ -264,6 +280,18 @@ public final class InjectionEngine {
                 results[idx] = r;
             }
         }
+    }
+
+    /** The site's output for each fault: its image's golden row with the fault's value set. */
+    private static INDArray siteBatch(INDArray flat, long[] layerShape, int[] rowImages, long[] neuronOf,
+                                      List<float[]> values) {
+        INDArray batch = Rows.gather(flat, rowImages).castTo(DataType.FLOAT);
+        for (int j = 0; j < rowImages.length; j++) {
+            batch.putScalar(j, neuronOf[j], values.get(j)[1]);
+        }
+        long[] shape = layerShape.clone();
+        shape[0] = rowImages.length;
+        return batch.reshape('c', shape);
     }
 
     /** Top-1 minus top-2 score of one output row, as a probability. */

@@ -24,7 +24,12 @@ public class EngineBenchmark {
     @Param({"lenet", "resnet20"})
     public String model;
 
-    @Param({"naive", "batched-naive", "flipstorm-nomask", "flipstorm"})
+    /**
+     * flipstorm: the engine's default (every fault beside a clean row, early masking);
+     * flipstorm-golden: golden reuse (near-tie 1e-4); flipstorm-cone: golden reuse through each
+     * fault's cone of influence.
+     */
+    @Param({"naive", "batched-naive", "flipstorm-nomask", "flipstorm", "flipstorm-golden", "flipstorm-cone"})
     public String method;
 
     /** Rows per batch for batched-naive and FlipStorm (the engine's max batch). */
@@ -41,6 +46,8 @@ public class EngineBenchmark {
     private Injectors.Workload workload;
     private InjectionEngine engine;
     private InjectionEngine engineNoMask;
+    private InjectionEngine engineGolden;
+    private InjectionEngine engineCone;
 
     @Setup
     public void setUp() {
@@ -51,6 +58,8 @@ public class EngineBenchmark {
         }
         engine = new InjectionEngine(workload.network, batch, true);
         engineNoMask = new InjectionEngine(workload.network, batch, false);
+        engineGolden = new InjectionEngine(workload.network, batch, true, InjectionEngine.DEFAULT_NEAR_TIE, false);
+        engineCone = new InjectionEngine(workload.network, batch, true, InjectionEngine.DEFAULT_NEAR_TIE, true);
     }
 
     @Benchmark
@@ -60,6 +69,8 @@ public class EngineBenchmark {
             case "batched-naive" -> Injectors.batchedNaive(workload, batch);
             case "flipstorm" -> Injectors.flipstorm(workload, engine);
             case "flipstorm-nomask" -> Injectors.flipstorm(workload, engineNoMask);
+            case "flipstorm-golden" -> Injectors.flipstorm(workload, engineGolden);
+            case "flipstorm-cone" -> Injectors.flipstorm(workload, engineCone);
             default -> throw new IllegalArgumentException("unknown method " + method);
         };
     }

@@ -115,7 +115,7 @@ class CampaignEndToEndTest {
                 typed.differences(new CampaignSpec(spec.name(), 43, spec.model(), spec.images(), spec.layers(),
                 spec.trialsPerLayer(), spec.bits(), spec.format(), spec.faultModel(), spec.bitsPerFault(),
                 spec.multiBit(), spec.rangeDetector(), spec.target(), spec.output(), spec.overwrite(),
-                spec.imagesPerShard(), spec.maxBatch(), spec.nearTie(), spec.master(), spec.sampling()), "other"),
+                spec.imagesPerShard(), spec.maxBatch(), spec.nearTie(), spec.cone(), spec.master(), spec.sampling()), "other"),
                 "the differences name the component and the weights");
         // A manifest written before the typed spec spelled the detector NONE: it still reads.
         Files.writeString(dir.resolve("old.json"), manifest.replace("\"rangeDetector\" : \"none\"",

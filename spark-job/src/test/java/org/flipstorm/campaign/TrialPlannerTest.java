@@ -26,7 +26,7 @@ class TrialPlannerTest {
         return new CampaignSpec("p", seed, "m.zip", new CampaignSpec.ImageSource("fashion-mnist", null,
                 CampaignSpec.Split.TEST, 100), List.of("all"), 500, bits, NumberFormat.byId(format), FaultOp.FLIP, k,
                 Choice.parse(CampaignSpec.MultiBit.class, "multi-bit", multiBit), DetectorMode.NONE,
-                CampaignSpec.Target.ACTIVATIONS, "out", false, 10, 64, 1e-4, "local[2]", Fixtures.defaultSampling());
+                CampaignSpec.Target.ACTIVATIONS, "out", false, 10, 64, 1e-4, true, "local[2]", Fixtures.defaultSampling());
     }
 
     private static List<Trial> all(List<Shard> shards) {
@@ -132,7 +132,7 @@ class TrialPlannerTest {
         CampaignSpec base = spec(3, List.of(30, 31));
         CampaignSpec spec = new CampaignSpec(base.name(), base.seed(), base.model(), base.images(), base.layers(),
                 1, base.bits(), base.format(), base.faultModel(), 1, base.multiBit(), DetectorMode.NONE, base.target(),
-                base.output(), false, 10, 64, 1e-4, "local[2]", new Sampling(Sampling.Target.MARGIN, 0.05, 0.95,
+                base.output(), false, 10, 64, 1e-4, true, "local[2]", new Sampling(Sampling.Target.MARGIN, 0.05, 0.95,
                 Sampling.Groups.LAYER_BIT, Sampling.Eligible.ALL, false, 200, 1.5, 1.0, 9001));
         List<TrialGroup> groups = TrialPlanner.groups(spec, LAYERS, 100);
         assertEquals(6, groups.size(), "3 layers x 2 bits");

@@ -141,7 +141,7 @@ class SuffixEquivalenceTest {
     }
 
     /** Full forward pass over {@code input} with the output of one site replaced by {@code forced}. */
-    private static INDArray reference(Model model, String siteName, int siteIndex, INDArray input, INDArray forced) {
+    static INDArray reference(Model model, String siteName, int siteIndex, INDArray input, INDArray forced) {
         if (model instanceof MultiLayerNetwork mln) {
             List<INDArray> acts = mln.feedForwardToLayer(siteIndex, input, false);
             assertEquals(siteIndex + 2, acts.size());

@@ -1,0 +1,643 @@
+package org.flipstorm.inject;
+
+import java.nio.FloatBuffer;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The cone of influence of a one-value fault in a convolutional graph: a flip at (c, h, w) of a
+ * feature map changes only a window of the maps downstream (3x3 after the next 3x3 convolution,
+ * growing with every convolution until a layer mixes the whole map). While that holds, only the
+ * window is recomputed, for every channel, batched across faults; everything outside it is the
+ * golden pass's value.
+ *
+ * <p>Windowed vertices: plain 2-D convolutions in NCHW with explicit padding (run as one native
+ * VALID convolution over the window and its halo), per-element layers (batch norm, activation,
+ * dropout at inference) and element-wise vertices (a ResNet add: the union of its inputs' windows).
+ * At the first other vertex (global pooling, dense, a head), or once a window would cover the whole
+ * map, the windows are pasted into their golden maps and the rest of the graph runs in full.
+ *
+ * <p>After every windowed vertex its window is compared with the golden values: the window shrinks
+ * to the box of values that still differ (a ReLU that zeroes part of the perturbation), and a fault
+ * whose every pending window equals the golden pass is dropped; its output is the golden output.
+ * This is early masking for every windowed vertex kind. Results are those of a full forward pass up
+ * to the rounding of the kernels (a window is computed by other blocking than a full map), which
+ * is why the engine runs it only under golden reuse, whose near-tie re-run covers exactly that.
+ *
+ * <p>One instance per {@link GraphStack}, not thread-safe.
+ */
+final class Cone {
+    private enum Kind { CONVOLUTION, PER_ELEMENT, ELEMENT_WISE, OTHER }
+
+    private final GraphVertex[] vertices;
+    private final int[] topo;
+    private final int[] topoPosition;
+    private final int[] siteOfVertex;
+    private final int inputVertex;
+    private final int outputVertex;
+    private final Kind[] kinds;
+    private final Map<INDArray, View> views = new IdentityHashMap<>();
+    private GoldenPass viewsOf;
+    private long maskedEarly;
+    private long windowedVertexRuns;
+    private long fullVertexRuns;
+
+    Cone(GraphVertex[] vertices, int[] topo, int[] topoPosition, int[] siteOfVertex, int inputVertex,
+         int outputVertex) {
+        this.vertices = vertices;
+        this.topo = topo;
+        this.topoPosition = topoPosition;
+        this.siteOfVertex = siteOfVertex;
+        this.inputVertex = inputVertex;
+        this.outputVertex = outputVertex;
+        this.kinds = new Kind[vertices.length];
+        for (int v = 0; v < vertices.length; v++) {
+            kinds[v] = kindOf(vertices[v]);
+        }
+    }
+
+    private static Kind kindOf(GraphVertex vertex) {
+        if (vertex instanceof org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex) {
+            return Kind.ELEMENT_WISE;
+        }
+        if (!(vertex instanceof LayerVertex lv) || lv.getLayerPreProcessor() != null) {
+            return Kind.OTHER;
+        }
+        org.deeplearning4j.nn.conf.layers.Layer conf = lv.getLayer().conf().getLayer();
+        if (conf.getClass() == ConvolutionLayer.class) {
+            ConvolutionLayer c = (ConvolutionLayer) conf;
+            boolean explicitPadding = c.getConvolutionMode() == ConvolutionMode.Truncate
+                    || c.getConvolutionMode() == ConvolutionMode.Strict;
+            return explicitPadding && c.getCnn2dDataFormat() == CNN2DFormat.NCHW && c.getKernelSize().length == 2
+                    ? Kind.CONVOLUTION : Kind.OTHER;
+        }
+        if (conf instanceof BatchNormalization bn) {
+            return bn.getCnn2DFormat() == CNN2DFormat.NCHW ? Kind.PER_ELEMENT : Kind.OTHER;
+        }
+        if (conf instanceof ActivationLayer || conf instanceof DropoutLayer) {
+            return Kind.PER_ELEMENT;
+        }
+        return Kind.OTHER;
+    }
+
+    /**
+     * True when a fault at the output of {@code startVertex} (a rank-4 map) reaches a windowed
+     * vertex first, so a window saves work.
+     */
+    boolean applies(int startVertex, boolean[] affected, INDArray siteOutput) {
+        if (siteOutput.rank() != 4 || siteOutput.dataType() != DataType.FLOAT || startVertex == outputVertex) {
+            return false;
+        }
+        for (int p = topoPosition[startVertex] + 1; p < topo.length; p++) {
+            if (affected[topo[p]]) {
+                return kinds[topo[p]] != Kind.OTHER;
+            }
+        }
+        return false;
+    }
+
+    /** Faulty rows dropped because every window they had left equalled the golden pass. */
+    long maskedEarly() {
+        return maskedEarly;
+    }
+
+    /** Vertex runs on windows and on full maps so far (one run of a batch counts once). */
+    long[] vertexRuns() {
+        return new long[] {windowedVertexRuns, fullVertexRuns};
+    }
+
+    /** The value of one vertex for the batch rows: a window of every channel; golden outside it. */
+    private static final class Window {
+        final int channels;
+        final int mapHeight;
+        final int mapWidth;
+        int height;
+        int width;
+        int[] top;
+        int[] left;
+        float[] data;
+        /** Per row: does any value in the window differ from the golden pass? */
+        boolean[] differs;
+
+        Window(int channels, int mapHeight, int mapWidth) {
+            this.channels = channels;
+            this.mapHeight = mapHeight;
+            this.mapWidth = mapWidth;
+        }
+
+        boolean covers(int r, int y, int x) {
+            return y >= top[r] && y < top[r] + height && x >= left[r] && x < left[r] + width;
+        }
+
+        float at(int r, int c, int y, int x) {
+            return data[((r * channels + c) * height + (y - top[r])) * width + (x - left[r])];
+        }
+    }
+
+    /**
+     * The network output, one row per fault, for faults that each set flat value {@code neuronOf[r]}
+     * of image {@code rowImages[r]}'s output at {@code startVertex} to {@code values[r]}.
+     */
+    INDArray run(int startVertex, boolean[] affected, GoldenPass golden, int[] rowImages, long[] neuronOf,
+                 float[] values, INDArray goldenOutput) {
+        if (viewsOf != golden) {
+            views.clear();
+            viewsOf = golden;
+        }
+        int rows = rowImages.length;
+        INDArray siteMap = activation(startVertex, golden);
+        int channels = (int) siteMap.size(1);
+        int height = (int) siteMap.size(2);
+        int width = (int) siteMap.size(3);
+        FloatBuffer siteGold = view(siteMap);
+        Window first = new Window(channels, height, width);
+        first.height = 1;
+        first.width = 1;
+        first.top = new int[rows];
+        first.left = new int[rows];
+        first.data = new float[rows * channels];
+        first.differs = new boolean[rows];
+        int plane = height * width;
+        for (int r = 0; r < rows; r++) {
+            int c = (int) (neuronOf[r] / plane);
+            int y = (int) (neuronOf[r] % plane) / width;
+            int x = (int) (neuronOf[r] % width);
+            first.top[r] = y;
+            first.left[r] = x;
+            for (int k = 0; k < channels; k++) {
+                first.data[r * channels + k] = siteGold.get(((rowImages[r] * channels + k) * height + y) * width + x);
+            }
+            first.data[r * channels + c] = values[r];
+            first.differs[r] = Float.floatToRawIntBits(values[r])
+                    != Float.floatToRawIntBits(siteGold.get((int) (rowImages[r] * (long) channels * plane + neuronOf[r])));
+        }
+
+        Window[] windows = new Window[vertices.length];
+        INDArray[] full = new INDArray[vertices.length];
+        int[] pending = new int[vertices.length];
+        for (int v = 0; v < vertices.length; v++) {
+            if (v == startVertex || affected[v]) {
+                pending[v] = affectedConsumers(v, affected);
+            }
+        }
+        windows[startVertex] = first;
+        Batch batch = new Batch(rowImages);
+        if (batch.prune(windows)) {
+            maskedEarly += rows;
+            return Rows.gather(goldenOutput, rowImages);
+        }
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        boolean windowed = true;
+        for (int p = topoPosition[startVertex] + 1; p < topo.length; p++) {
+            int v = topo[p];
+            if (!affected[v]) {
+                continue;
+            }
+            VertexIndices[] ins = vertices[v].getInputVertices();
+            Window out = windowed ? windowed(v, ins, windows, golden, batch.images) : null;
+            if (out != null) {
+                windowedVertexRuns++;
+                windows[v] = out;
+            } else {
+                windowed = false;
+                INDArray[] inputs = new INDArray[ins.length];
+                for (int i = 0; i < ins.length; i++) {
+                    int u = ins[i].getVertexIndex();
+                    if (full[u] == null && windows[u] != null) {
+                        full[u] = paste(windows[u], golden, u, batch.images);
+                        windows[u] = null;
+                    }
+                    inputs[i] = full[u] != null ? full[u] : Rows.gather(activation(u, golden), batch.images);
+                }
+                full[v] = GraphStack.forward(vertices[v], inputs, mgr);
+                fullVertexRuns++;
+            }
+            for (VertexIndices in : ins) {
+                int u = in.getVertexIndex();
+                if (--pending[u] == 0) {
+                    windows[u] = null;
+                    full[u] = null;
+                }
+            }
+            int before = batch.images.length;
+            if (windowed && batch.prune(windows)) {
+                maskedEarly += before;
+                return Rows.gather(goldenOutput, rowImages);
+            }
+            maskedEarly += before - batch.images.length;
+        }
+        INDArray result = full[outputVertex];
+        if (result == null) {
+            throw new IllegalStateException("the output vertex ran on a window");
+        }
+        int[] orig = batch.orig;
+        if (orig.length == rows) {
+            return result;
+        }
+        int[] source = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            source[r] = (int) result.size(0) + rowImages[r];
+        }
+        for (int j = 0; j < orig.length; j++) {
+            source[orig[j]] = j;
+        }
+        return Rows.gather(Nd4j.concat(0, result, goldenOutput.castTo(result.dataType())), source);
+    }
+
+    /** The batch rows still running: their images and their positions in the caller's batch. */
+    private static final class Batch {
+        int[] images;
+        int[] orig;
+
+        Batch(int[] rowImages) {
+            images = rowImages.clone();
+            orig = new int[rowImages.length];
+            for (int r = 0; r < orig.length; r++) {
+                orig[r] = r;
+            }
+        }
+
+        /**
+         * Drops the rows that no pending window disturbs any more (from here on they are the golden
+         * pass); true when no row is left.
+         */
+        boolean prune(Window[] windows) {
+            boolean[] live = new boolean[images.length];
+            for (Window w : windows) {
+                if (w != null) {
+                    for (int r = 0; r < live.length; r++) {
+                        live[r] |= w.differs[r];
+                    }
+                }
+            }
+            int n = 0;
+            for (boolean b : live) {
+                n += b ? 1 : 0;
+            }
+            if (n == live.length) {
+                return false;
+            }
+            int[] keep = new int[n];
+            for (int r = 0, j = 0; r < live.length; r++) {
+                if (live[r]) {
+                    keep[j++] = r;
+                }
+            }
+            for (Window w : windows) {
+                if (w != null) {
+                    select(w, keep);
+                }
+            }
+            int[] nextImages = new int[n];
+            int[] nextOrig = new int[n];
+            for (int j = 0; j < n; j++) {
+                nextImages[j] = images[keep[j]];
+                nextOrig[j] = orig[keep[j]];
+            }
+            images = nextImages;
+            orig = nextOrig;
+            return n == 0;
+        }
+    }
+
+    private static void select(Window w, int[] keep) {
+        int per = w.channels * w.height * w.width;
+        float[] data = new float[keep.length * per];
+        int[] top = new int[keep.length];
+        int[] left = new int[keep.length];
+        boolean[] differs = new boolean[keep.length];
+        for (int j = 0; j < keep.length; j++) {
+            System.arraycopy(w.data, keep[j] * per, data, j * per, per);
+            top[j] = w.top[keep[j]];
+            left[j] = w.left[keep[j]];
+            differs[j] = w.differs[keep[j]];
+        }
+        w.data = data;
+        w.top = top;
+        w.left = left;
+        w.differs = differs;
+    }
+
+    /**
+     * Runs vertex {@code v} on windows, or returns null when it must run on full maps: a vertex of
+     * another kind, an input already full, or a window that would cover the whole map.
+     */
+    private Window windowed(int v, VertexIndices[] ins, Window[] windows, GoldenPass golden, int[] images) {
+        Kind kind = kinds[v];
+        if (kind == Kind.OTHER) {
+            return null;
+        }
+        INDArray outMap = activation(v, golden);
+        if (outMap.rank() != 4 || outMap.dataType() != DataType.FLOAT) {
+            return null;
+        }
+        int rows = images.length;
+        int outH = (int) outMap.size(2);
+        int outW = (int) outMap.size(3);
+        Window out = new Window((int) outMap.size(1), outH, outW);
+        INDArray result;
+        if (kind == Kind.CONVOLUTION) {
+            Window in = windows[ins[0].getVertexIndex()];
+            if (in == null) {
+                return null;
+            }
+            LayerVertex lv = (LayerVertex) vertices[v];
+            ConvolutionLayer conf = (ConvolutionLayer) lv.getLayer().conf().getLayer();
+            int[] k = conf.getKernelSize();
+            int[] s = conf.getStride();
+            int[] pad = conf.getPadding();
+            int[] d = conf.getDilation();
+            int kh = (k[0] - 1) * d[0] + 1;
+            int kw = (k[1] - 1) * d[1] + 1;
+            int[][] ys = reach(in.top, in.height, kh, s[0], pad[0], outH);
+            int[][] xs = reach(in.left, in.width, kw, s[1], pad[1], outW);
+            out.height = ys[1][0];
+            out.width = xs[1][0];
+            if (out.height == outH && out.width == outW) {
+                return null;
+            }
+            out.top = ys[0];
+            out.left = xs[0];
+            int cropH = (out.height - 1) * s[0] + kh;
+            int cropW = (out.width - 1) * s[1] + kw;
+            int[] cropTop = new int[rows];
+            int[] cropLeft = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                cropTop[r] = out.top[r] * s[0] - pad[0];
+                cropLeft[r] = out.left[r] * s[1] - pad[1];
+            }
+            int u = ins[0].getVertexIndex();
+            float[] crop = crop(u, golden, images, in, cropTop, cropLeft, cropH, cropW);
+            INDArray input = Nd4j.create(crop, new long[] {rows, in.channels, cropH, cropW}, 'c');
+            result = Nd4j.create(DataType.FLOAT, rows, out.channels, out.height, out.width);
+            Conv2DConfig cfg = Conv2DConfig.builder().kH(k[0]).kW(k[1]).sH(s[0]).sW(s[1]).pH(0).pW(0)
+                    .dH(d[0]).dW(d[1]).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW)
+                    .weightsFormat(WeightsFormat.OIYX).build();
+            INDArray weights = lv.getLayer().getParam("W").castTo(DataType.FLOAT);
+            Conv2D op = conf.hasBias()
+                    ? new Conv2D(new INDArray[] {input, weights, lv.getLayer().getParam("b").castTo(DataType.FLOAT)
+                            .reshape(-1)}, new INDArray[] {result}, cfg)
+                    : new Conv2D(new INDArray[] {input, weights}, new INDArray[] {result}, cfg);
+            Nd4j.exec(op);
+            result = conf.getActivationFn().getActivation(result, false);
+        } else if (kind == Kind.PER_ELEMENT) {
+            Window in = windows[ins[0].getVertexIndex()];
+            if (in == null) {
+                return null;
+            }
+            out.height = in.height;
+            out.width = in.width;
+            out.top = in.top;
+            out.left = in.left;
+            INDArray input = Nd4j.create(in.data, new long[] {rows, in.channels, in.height, in.width}, 'c');
+            result = GraphStack.forward(vertices[v], new INDArray[] {input}, LayerWorkspaceMgr.noWorkspaces());
+        } else {
+            int[] lo = new int[rows];
+            int[] hi = new int[rows];
+            int[] lo2 = new int[rows];
+            int[] hi2 = new int[rows];
+            java.util.Arrays.fill(lo, Integer.MAX_VALUE);
+            java.util.Arrays.fill(lo2, Integer.MAX_VALUE);
+            java.util.Arrays.fill(hi, Integer.MIN_VALUE);
+            java.util.Arrays.fill(hi2, Integer.MIN_VALUE);
+            for (VertexIndices in : ins) {
+                int u = in.getVertexIndex();
+                INDArray uMap = activation(u, golden);
+                if (!java.util.Arrays.equals(uMap.shape(), outMap.shape())) {
+                    return null;
+                }
+                Window w = windows[u];
+                if (w == null) {
+                    // An input off the fault's path (in the windowed phase every input on it has a window).
+                    continue;
+                }
+                for (int r = 0; r < rows; r++) {
+                    lo[r] = Math.min(lo[r], w.top[r]);
+                    hi[r] = Math.max(hi[r], w.top[r] + w.height);
+                    lo2[r] = Math.min(lo2[r], w.left[r]);
+                    hi2[r] = Math.max(hi2[r], w.left[r] + w.width);
+                }
+            }
+            int h = 0;
+            int wd = 0;
+            for (int r = 0; r < rows; r++) {
+                h = Math.max(h, hi[r] - lo[r]);
+                wd = Math.max(wd, hi2[r] - lo2[r]);
+            }
+            out.height = h;
+            out.width = wd;
+            out.top = new int[rows];
+            out.left = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                out.top[r] = Math.min(lo[r], outH - h);
+                out.left[r] = Math.min(lo2[r], outW - wd);
+            }
+            INDArray[] inputs = new INDArray[ins.length];
+            for (int i = 0; i < ins.length; i++) {
+                int u = ins[i].getVertexIndex();
+                float[] crop = crop(u, golden, images, windows[u], out.top, out.left, h, wd);
+                inputs[i] = Nd4j.create(crop, new long[] {rows, out.channels, h, wd}, 'c');
+            }
+            result = GraphStack.forward(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
+        }
+        out.data = result.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        shrink(out, v, golden, images);
+        return out;
+    }
+
+    /**
+     * For a window [top, top + size) of each row along one axis, the output range a kernel of
+     * (dilated) extent {@code k}, stride {@code s} and padding {@code pad} changes: element 0 the
+     * tops, element 1 the common size (one value).
+     */
+    private static int[][] reach(int[] top, int size, int k, int s, int pad, int outSize) {
+        int rows = top.length;
+        int[] lo = new int[rows];
+        int[] hi = new int[rows];
+        int common = 0;
+        for (int r = 0; r < rows; r++) {
+            // Output o reads inputs [o*s - pad, o*s - pad + k).
+            lo[r] = Math.max(0, -Math.floorDiv(-(top[r] + pad - k + 1), s));
+            hi[r] = Math.min(outSize - 1, Math.floorDiv(top[r] + size - 1 + pad, s));
+            common = Math.max(common, hi[r] - lo[r] + 1);
+        }
+        common = Math.min(Math.max(common, 1), outSize);
+        for (int r = 0; r < rows; r++) {
+            lo[r] = Math.max(0, Math.min(lo[r], outSize - common));
+        }
+        return new int[][] {lo, {common}};
+    }
+
+    /**
+     * Compares a freshly computed window with the golden values: marks the rows that still differ
+     * and shrinks the window to the box of differing values over all rows.
+     */
+    private void shrink(Window w, int v, GoldenPass golden, int[] images) {
+        FloatBuffer gold = view(activation(v, golden));
+        int rows = images.length;
+        w.differs = new boolean[rows];
+        int minY = Integer.MAX_VALUE;
+        int maxY = -1;
+        int minX = Integer.MAX_VALUE;
+        int maxX = -1;
+        int[] boxTop = new int[rows];
+        int[] boxLeft = new int[rows];
+        int[] boxH = new int[rows];
+        int[] boxW = new int[rows];
+        int newH = 0;
+        int newW = 0;
+        for (int r = 0; r < rows; r++) {
+            int y0 = Integer.MAX_VALUE;
+            int y1 = -1;
+            int x0 = Integer.MAX_VALUE;
+            int x1 = -1;
+            for (int c = 0; c < w.channels; c++) {
+                int base = ((images[r] * w.channels + c) * w.mapHeight + w.top[r]) * w.mapWidth + w.left[r];
+                int at = (r * w.channels + c) * w.height * w.width;
+                for (int y = 0; y < w.height; y++) {
+                    for (int x = 0; x < w.width; x++) {
+                        float mine = w.data[at + y * w.width + x];
+                        float theirs = gold.get(base + y * w.mapWidth + x);
+                        if (Float.floatToRawIntBits(mine) != Float.floatToRawIntBits(theirs)) {
+                            y0 = Math.min(y0, y);
+                            y1 = Math.max(y1, y);
+                            x0 = Math.min(x0, x);
+                            x1 = Math.max(x1, x);
+                        }
+                    }
+                }
+            }
+            if (y1 >= 0) {
+                w.differs[r] = true;
+                boxTop[r] = w.top[r] + y0;
+                boxLeft[r] = w.left[r] + x0;
+                boxH[r] = y1 - y0 + 1;
+                boxW[r] = x1 - x0 + 1;
+                newH = Math.max(newH, boxH[r]);
+                newW = Math.max(newW, boxW[r]);
+            } else {
+                boxTop[r] = w.top[r];
+                boxLeft[r] = w.left[r];
+            }
+        }
+        if (newH == 0 || (newH == w.height && newW == w.width)) {
+            return;
+        }
+        int[] top = new int[rows];
+        int[] left = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            top[r] = Math.max(0, Math.min(boxTop[r], w.mapHeight - newH));
+            left[r] = Math.max(0, Math.min(boxLeft[r], w.mapWidth - newW));
+        }
+        float[] data = crop(v, golden, images, w, top, left, newH, newW);
+        w.data = data;
+        w.top = top;
+        w.left = left;
+        w.height = newH;
+        w.width = newW;
+    }
+
+    /**
+     * The values of vertex {@code u} at a window (per-row {@code top}/{@code left}, common size) of
+     * each row: {@code over}'s values where it has them, golden elsewhere, zero outside the map
+     * (the padding of a convolution).
+     */
+    private float[] crop(int u, GoldenPass golden, int[] images, Window over, int[] top, int[] left, int h, int w) {
+        INDArray map = activation(u, golden);
+        FloatBuffer gold = view(map);
+        int channels = (int) map.size(1);
+        int mapH = (int) map.size(2);
+        int mapW = (int) map.size(3);
+        int rows = images.length;
+        float[] out = new float[rows * channels * h * w];
+        for (int r = 0; r < rows; r++) {
+            int x0 = Math.max(0, left[r]);
+            int x1 = Math.min(mapW, left[r] + w);
+            for (int c = 0; c < channels; c++) {
+                int at = (r * channels + c) * h * w;
+                for (int y = 0; y < h; y++) {
+                    int my = top[r] + y;
+                    if (my < 0 || my >= mapH || x1 <= x0) {
+                        continue;
+                    }
+                    int base = ((images[r] * channels + c) * mapH + my) * mapW;
+                    gold.get(base + x0, out, at + y * w + (x0 - left[r]), x1 - x0);
+                }
+            }
+            if (over != null) {
+                int oy0 = Math.max(top[r], over.top[r]);
+                int oy1 = Math.min(top[r] + h, over.top[r] + over.height);
+                int ox0 = Math.max(left[r], over.left[r]);
+                int ox1 = Math.min(left[r] + w, over.left[r] + over.width);
+                for (int c = 0; c < channels && ox1 > ox0; c++) {
+                    for (int y = oy0; y < oy1; y++) {
+                        int src = ((r * channels + c) * over.height + (y - over.top[r])) * over.width
+                                + (ox0 - over.left[r]);
+                        int dst = ((r * channels + c) * h + (y - top[r])) * w + (ox0 - left[r]);
+                        System.arraycopy(over.data, src, out, dst, ox1 - ox0);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The golden map of vertex {@code u} for the batch rows, with the window pasted in. */
+    private INDArray paste(Window w, GoldenPass golden, int u, int[] images) {
+        INDArray map = activation(u, golden);
+        int[] top = new int[images.length];
+        int[] left = new int[images.length];
+        float[] data = crop(u, golden, images, w, top, left, w.mapHeight, w.mapWidth);
+        return Nd4j.create(data, new long[] {images.length, w.channels, w.mapHeight, w.mapWidth}, 'c')
+                .castTo(map.dataType());
+    }
+
+    private int affectedConsumers(int v, boolean[] affected) {
+        VertexIndices[] outs = vertices[v].getOutputVertices();
+        int n = 0;
+        if (outs != null) {
+            for (VertexIndices o : outs) {
+                n += affected[o.getVertexIndex()] ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    private INDArray activation(int v, GoldenPass golden) {
+        return v == inputVertex ? golden.input() : golden.activations()[siteOfVertex[v]];
+    }
+
+    /** A float view of an array's native memory, with the array that owns it. */
+    private record View(INDArray owner, FloatBuffer floats) {}
+
+    /** A flat float view of a golden array (a contiguous c-order copy if it is not one already). */
+    private FloatBuffer view(INDArray a) {
+        return views.computeIfAbsent(a, k -> {
+            INDArray c = k;
+            if (c.dataType() != DataType.FLOAT || c.ordering() != 'c' || c.offset() != 0
+                    || c.data().length() != c.length()) {
+                c = c.castTo(DataType.FLOAT).dup('c');
+            }
+            // A view of the native memory, no copy; the entry keeps the array alive while it is used.
+            return new View(c, c.data().asNioFloat());
+        }).floats();
+    }
+}
