@@ -32,13 +32,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Windowed vertices: plain 2-D convolutions in NCHW with explicit padding (run as one native
  * VALID convolution over the window and its halo), per-element layers (batch norm, activation,
  * dropout at inference) and element-wise vertices (a ResNet add: the union of its inputs' windows).
- * At the first other vertex (global pooling, dense, a head), or once a window would cover the whole
- * map, the windows are pasted into their golden maps and the rest of the graph runs in full.
+ * At the first other vertex (global pooling, dense, a head), or once a convolution's window would cover
+ * {@link #FULL_AREA} of its map, the windows are pasted into their golden maps and the rest runs in full.
  *
- * <p>After every windowed vertex its window is compared with the golden values: the window shrinks
- * to the box of values that still differ (a ReLU that zeroes part of the perturbation), and a fault
- * whose every pending window equals the golden pass is dropped; its output is the golden output.
- * This is early masking for every windowed vertex kind. Results are those of a full forward pass up
+ * <p>After every windowed activation layer (where a ReLU can zero part or all of a perturbation) the
+ * window is compared with the golden values: it shrinks to the box of values that still differ, and
+ * a fault whose every pending window equals the golden pass is dropped; its output is the golden
+ * output. This is early masking through adds and every other windowed vertex kind. Results are those of a full forward pass up
  * to the rounding of the kernels (a window is computed by other blocking than a full map), which
  * is why the engine runs it only under golden reuse, whose near-tie re-run covers exactly that.
  *
@@ -47,6 +47,12 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Cone {
     private enum Kind { CONVOLUTION, PER_ELEMENT, ELEMENT_WISE, OTHER }
 
+    /**
+     * A convolution whose window would cover at least this share of its output map runs on the
+     * full map instead: a window that large saves little and costs its crops.
+     */
+    static final double FULL_AREA = 0.25;
+
     private final GraphVertex[] vertices;
     private final int[] topo;
     private final int[] topoPosition;
@@ -54,6 +60,8 @@ final class Cone {
     private final int inputVertex;
     private final int outputVertex;
     private final Kind[] kinds;
+    /** Vertices after which a perturbation can vanish (activations: a ReLU zeroes it). */
+    private final boolean[] masks;
     private final Map<INDArray, View> views = new IdentityHashMap<>();
     private GoldenPass viewsOf;
     private long maskedEarly;
@@ -69,8 +77,10 @@ final class Cone {
         this.inputVertex = inputVertex;
         this.outputVertex = outputVertex;
         this.kinds = new Kind[vertices.length];
+        this.masks = new boolean[vertices.length];
         for (int v = 0; v < vertices.length; v++) {
             kinds[v] = kindOf(vertices[v]);
+            masks[v] = vertices[v] instanceof LayerVertex lv && lv.getLayer().conf().getLayer() instanceof ActivationLayer;
         }
     }
 
@@ -133,9 +143,29 @@ final class Cone {
         int width;
         int[] top;
         int[] left;
-        float[] data;
+        /** [rows, channels, height, width], c order, float. */
+        private INDArray values;
+        private FloatBuffer floats;
         /** Per row: does any value in the window differ from the golden pass? */
         boolean[] differs;
+
+        void set(INDArray v) {
+            values = v.dataType() == DataType.FLOAT && v.ordering() == 'c' && v.offset() == 0
+                    && v.data().length() == v.length() ? v : v.castTo(DataType.FLOAT).dup('c');
+            floats = null;
+        }
+
+        INDArray values() {
+            return values;
+        }
+
+        /** The values as a view of their native memory (no copy). */
+        FloatBuffer floats() {
+            if (floats == null) {
+                floats = values.data().asNioFloat();
+            }
+            return floats;
+        }
 
         Window(int channels, int mapHeight, int mapWidth) {
             this.channels = channels;
@@ -143,13 +173,6 @@ final class Cone {
             this.mapWidth = mapWidth;
         }
 
-        boolean covers(int r, int y, int x) {
-            return y >= top[r] && y < top[r] + height && x >= left[r] && x < left[r] + width;
-        }
-
-        float at(int r, int c, int y, int x) {
-            return data[((r * channels + c) * height + (y - top[r])) * width + (x - left[r])];
-        }
     }
 
     /**
@@ -173,7 +196,7 @@ final class Cone {
         first.width = 1;
         first.top = new int[rows];
         first.left = new int[rows];
-        first.data = new float[rows * channels];
+        float[] firstValues = new float[rows * channels];
         first.differs = new boolean[rows];
         int plane = height * width;
         for (int r = 0; r < rows; r++) {
@@ -183,13 +206,14 @@ final class Cone {
             first.top[r] = y;
             first.left[r] = x;
             for (int k = 0; k < channels; k++) {
-                first.data[r * channels + k] = siteGold.get(((rowImages[r] * channels + k) * height + y) * width + x);
+                firstValues[r * channels + k] = siteGold.get(((rowImages[r] * channels + k) * height + y) * width + x);
             }
-            first.data[r * channels + c] = values[r];
+            firstValues[r * channels + c] = values[r];
             first.differs[r] = Float.floatToRawIntBits(values[r])
                     != Float.floatToRawIntBits(siteGold.get((int) (rowImages[r] * (long) channels * plane + neuronOf[r])));
         }
 
+        first.set(Nd4j.create(firstValues, new long[] {rows, channels, 1, 1}, 'c'));
         Window[] windows = new Window[vertices.length];
         INDArray[] full = new INDArray[vertices.length];
         int[] pending = new int[vertices.length];
@@ -319,18 +343,15 @@ final class Cone {
     }
 
     private static void select(Window w, int[] keep) {
-        int per = w.channels * w.height * w.width;
-        float[] data = new float[keep.length * per];
         int[] top = new int[keep.length];
         int[] left = new int[keep.length];
         boolean[] differs = new boolean[keep.length];
         for (int j = 0; j < keep.length; j++) {
-            System.arraycopy(w.data, keep[j] * per, data, j * per, per);
             top[j] = w.top[keep[j]];
             left[j] = w.left[keep[j]];
             differs[j] = w.differs[keep[j]];
         }
-        w.data = data;
+        w.set(Rows.gather(w.values(), keep));
         w.top = top;
         w.left = left;
         w.differs = differs;
@@ -371,7 +392,7 @@ final class Cone {
             int[][] xs = reach(in.left, in.width, kw, s[1], pad[1], outW);
             out.height = ys[1][0];
             out.width = xs[1][0];
-            if (out.height == outH && out.width == outW) {
+            if (out.height * (double) out.width >= FULL_AREA * outH * outW) {
                 return null;
             }
             out.top = ys[0];
@@ -407,8 +428,7 @@ final class Cone {
             out.width = in.width;
             out.top = in.top;
             out.left = in.left;
-            INDArray input = Nd4j.create(in.data, new long[] {rows, in.channels, in.height, in.width}, 'c');
-            result = GraphStack.forward(vertices[v], new INDArray[] {input}, LayerWorkspaceMgr.noWorkspaces());
+            result = GraphStack.forward(vertices[v], new INDArray[] {in.values()}, LayerWorkspaceMgr.noWorkspaces());
         } else {
             int[] lo = new int[rows];
             int[] hi = new int[rows];
@@ -458,9 +478,28 @@ final class Cone {
             }
             result = GraphStack.forward(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
         }
-        out.data = result.castTo(DataType.FLOAT).dup('c').data().asFloat();
-        shrink(out, v, golden, images);
+        out.set(result);
+        if (masks[v]) {
+            shrink(out, v, golden, images);
+        } else {
+            // Convolutions and batch norm keep a perturbation alive: the rows that differed still do.
+            out.differs = differsOf(ins, windows, out.top.length);
+        }
         return out;
+    }
+
+    /** Per row: does a window among the inputs of a vertex differ from the golden pass? */
+    private static boolean[] differsOf(VertexIndices[] ins, Window[] windows, int rows) {
+        boolean[] d = new boolean[rows];
+        for (VertexIndices in : ins) {
+            Window w = windows[in.getVertexIndex()];
+            if (w != null) {
+                for (int r = 0; r < rows; r++) {
+                    d[r] |= w.differs[r];
+                }
+            }
+        }
+        return d;
     }
 
     /**
@@ -504,6 +543,9 @@ final class Cone {
         int[] boxW = new int[rows];
         int newH = 0;
         int newW = 0;
+        float[] mine = new float[w.width];
+        float[] theirs = new float[w.width];
+        FloatBuffer values = w.floats();
         for (int r = 0; r < rows; r++) {
             int y0 = Integer.MAX_VALUE;
             int y1 = -1;
@@ -513,10 +555,10 @@ final class Cone {
                 int base = ((images[r] * w.channels + c) * w.mapHeight + w.top[r]) * w.mapWidth + w.left[r];
                 int at = (r * w.channels + c) * w.height * w.width;
                 for (int y = 0; y < w.height; y++) {
+                    values.get(at + y * w.width, mine, 0, w.width);
+                    gold.get(base + y * w.mapWidth, theirs, 0, w.width);
                     for (int x = 0; x < w.width; x++) {
-                        float mine = w.data[at + y * w.width + x];
-                        float theirs = gold.get(base + y * w.mapWidth + x);
-                        if (Float.floatToRawIntBits(mine) != Float.floatToRawIntBits(theirs)) {
+                        if (Float.floatToRawIntBits(mine[x]) != Float.floatToRawIntBits(theirs[x])) {
                             y0 = Math.min(y0, y);
                             y1 = Math.max(y1, y);
                             x0 = Math.min(x0, x);
@@ -548,7 +590,7 @@ final class Cone {
             left[r] = Math.max(0, Math.min(boxLeft[r], w.mapWidth - newW));
         }
         float[] data = crop(v, golden, images, w, top, left, newH, newW);
-        w.data = data;
+        w.set(Nd4j.create(data, new long[] {rows, w.channels, newH, newW}, 'c'));
         w.top = top;
         w.left = left;
         w.height = newH;
@@ -583,6 +625,7 @@ final class Cone {
                 }
             }
             if (over != null) {
+                FloatBuffer ov = over.floats();
                 int oy0 = Math.max(top[r], over.top[r]);
                 int oy1 = Math.min(top[r] + h, over.top[r] + over.height);
                 int ox0 = Math.max(left[r], over.left[r]);
@@ -592,7 +635,7 @@ final class Cone {
                         int src = ((r * channels + c) * over.height + (y - over.top[r])) * over.width
                                 + (ox0 - over.left[r]);
                         int dst = ((r * channels + c) * h + (y - top[r])) * w + (ox0 - left[r]);
-                        System.arraycopy(over.data, src, out, dst, ox1 - ox0);
+                        ov.get(src, out, dst, ox1 - ox0);
                     }
                 }
             }

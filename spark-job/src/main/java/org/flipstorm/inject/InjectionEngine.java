@@ -92,7 +92,8 @@ public final class InjectionEngine {
      * @param nearTie golden reuse's near-tie tolerance, or {@link #EXACT}
      * @param cone under golden reuse, recompute only each fault's cone of influence where the network
      *     can follow one ({@link InjectableNetwork#hasCone}); its rounding differs from a full map's
-     *     as a batch's does, and the near-tie re-run covers it. Ignored with {@link #EXACT}.
+     *     as a batch's does, and the near-tie re-run covers it. The cone drops masked faults itself,
+     *     whatever {@code earlyMasking} says. Ignored with {@link #EXACT}.
      */
     public InjectionEngine(InjectableNetwork network, int maxBatch, boolean earlyMasking, double nearTie,
                            boolean cone) {
