@@ -319,6 +319,9 @@ final class Cone {
             if (n == live.length) {
                 return false;
             }
+            if (n == 0) {
+                return true;
+            }
             int[] keep = new int[n];
             for (int r = 0, j = 0; r < live.length; r++) {
                 if (live[r]) {
@@ -338,7 +341,7 @@ final class Cone {
             }
             images = nextImages;
             orig = nextOrig;
-            return n == 0;
+            return false;
         }
     }
 
