@@ -251,7 +251,7 @@ final class Cone {
                     }
                     inputs[i] = full[u] != null ? full[u] : Rows.gather(activation(u, golden), batch.images);
                 }
-                full[v] = GraphStack.forward(vertices[v], inputs, mgr);
+                full[v] = Vertices.forward(vertices[v], inputs, mgr);
                 fullVertexRuns++;
             }
             for (VertexIndices in : ins) {
@@ -431,7 +431,7 @@ final class Cone {
             out.width = in.width;
             out.top = in.top;
             out.left = in.left;
-            result = GraphStack.forward(vertices[v], new INDArray[] {in.values()}, LayerWorkspaceMgr.noWorkspaces());
+            result = Vertices.forward(vertices[v], new INDArray[] {in.values()}, LayerWorkspaceMgr.noWorkspaces());
         } else {
             int[] lo = new int[rows];
             int[] hi = new int[rows];
@@ -479,7 +479,7 @@ final class Cone {
                 float[] crop = crop(u, golden, images, windows[u], out.top, out.left, h, wd);
                 inputs[i] = Nd4j.create(crop, new long[] {rows, out.channels, h, wd}, 'c');
             }
-            result = GraphStack.forward(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
+            result = Vertices.forward(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
         }
         out.set(result);
         if (masks[v]) {

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
-import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
@@ -134,7 +133,7 @@ public final class GraphStack implements InjectableNetwork {
             int u = ins[i].getVertexIndex();
             inputs[i] = u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]];
         }
-        INDArray out = forward(vertex, inputs, LayerWorkspaceMgr.noWorkspaces());
+        INDArray out = Vertices.forward(vertex, inputs, LayerWorkspaceMgr.noWorkspaces());
         int[] all = new int[golden.images()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
@@ -171,7 +170,7 @@ public final class GraphStack implements InjectableNetwork {
                 int u = ins[i].getVertexIndex();
                 inputs[i] = current[u] != null ? current[u] : goldenRows(u, golden, rows);
             }
-            current[v] = forward(vertices[v], inputs, mgr);
+            current[v] = Vertices.forward(vertices[v], inputs, mgr);
             if (tracker != null && tracker.active()) {
                 // The perturbed value can be followed while it sits in one tensor with one consumer.
                 if (consumers(chainTip) == 1 && v != outputVertex) {
@@ -239,21 +238,6 @@ public final class GraphStack implements InjectableNetwork {
             return i -> i;
         }
         return i -> RowTracker.SPREADS;
-    }
-
-    /**
-     * Runs one vertex on {@code inputs} the way {@code ComputationGraph} does: a layer vertex must
-     * apply its pre-processor and hand the input to its layer before the forward pass.
-     */
-    static INDArray forward(GraphVertex vertex, INDArray[] inputs, LayerWorkspaceMgr mgr) {
-        // A copy: clear() empties the array the vertex was given, and the caller still reads it.
-        vertex.setInputs(inputs.clone());
-        if (vertex instanceof LayerVertex layerVertex) {
-            layerVertex.applyPreprocessorAndSetInput(mgr);
-        }
-        INDArray out = vertex.doForward(false, mgr);
-        vertex.clear();
-        return out;
     }
 
     /** Golden output of vertex {@code u} for each batch row's image. */
