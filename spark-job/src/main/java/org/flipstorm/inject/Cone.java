@@ -62,6 +62,8 @@ final class Cone {
     private final Kind[] kinds;
     /** Vertices after which a perturbation can vanish (activations: a ReLU zeroes it). */
     private final boolean[] masks;
+    /** For each convolution vertex, its kernel run without padding (the window brings its halo). */
+    private final Conv2DConfig[] valid;
     private final Map<INDArray, View> views = new IdentityHashMap<>();
     private GoldenPass viewsOf;
     private long maskedEarly;
@@ -78,8 +80,18 @@ final class Cone {
         this.outputVertex = outputVertex;
         this.kinds = new Kind[vertices.length];
         this.masks = new boolean[vertices.length];
+        this.valid = new Conv2DConfig[vertices.length];
         for (int v = 0; v < vertices.length; v++) {
             kinds[v] = kindOf(vertices[v]);
+            if (kinds[v] == Kind.CONVOLUTION) {
+                ConvolutionLayer c = (ConvolutionLayer) ((LayerVertex) vertices[v]).getLayer().conf().getLayer();
+                int[] k = c.getKernelSize();
+                int[] st = c.getStride();
+                int[] d = c.getDilation();
+                valid[v] = Conv2DConfig.builder().kH(k[0]).kW(k[1]).sH(st[0]).sW(st[1]).pH(0).pW(0)
+                        .dH(d[0]).dW(d[1]).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW)
+                        .weightsFormat(WeightsFormat.OIYX).build();
+            }
             masks[v] = vertices[v] instanceof LayerVertex lv && lv.getLayer().conf().getLayer() instanceof ActivationLayer;
         }
     }
@@ -412,9 +424,7 @@ final class Cone {
             float[] crop = crop(u, golden, images, in, cropTop, cropLeft, cropH, cropW);
             INDArray input = Nd4j.create(crop, new long[] {rows, in.channels, cropH, cropW}, 'c');
             result = Nd4j.create(DataType.FLOAT, rows, out.channels, out.height, out.width);
-            Conv2DConfig cfg = Conv2DConfig.builder().kH(k[0]).kW(k[1]).sH(s[0]).sW(s[1]).pH(0).pW(0)
-                    .dH(d[0]).dW(d[1]).paddingMode(PaddingMode.VALID).dataFormat(Conv2DConfig.NCHW)
-                    .weightsFormat(WeightsFormat.OIYX).build();
+            Conv2DConfig cfg = valid[v];
             INDArray weights = lv.getLayer().getParam("W").castTo(DataType.FLOAT);
             Conv2D op = conf.hasBias()
                     ? new Conv2D(new INDArray[] {input, weights, lv.getLayer().getParam("b").castTo(DataType.FLOAT)
@@ -433,14 +443,15 @@ final class Cone {
             out.left = in.left;
             result = Vertices.forward(vertices[v], new INDArray[] {in.values()}, LayerWorkspaceMgr.noWorkspaces());
         } else {
-            int[] lo = new int[rows];
-            int[] hi = new int[rows];
-            int[] lo2 = new int[rows];
-            int[] hi2 = new int[rows];
-            java.util.Arrays.fill(lo, Integer.MAX_VALUE);
-            java.util.Arrays.fill(lo2, Integer.MAX_VALUE);
-            java.util.Arrays.fill(hi, Integer.MIN_VALUE);
-            java.util.Arrays.fill(hi2, Integer.MIN_VALUE);
+            // Per row, the box around every input window: [top, bottom) x [left, right).
+            int[] top = new int[rows];
+            int[] bottom = new int[rows];
+            int[] left = new int[rows];
+            int[] right = new int[rows];
+            java.util.Arrays.fill(top, Integer.MAX_VALUE);
+            java.util.Arrays.fill(left, Integer.MAX_VALUE);
+            java.util.Arrays.fill(bottom, Integer.MIN_VALUE);
+            java.util.Arrays.fill(right, Integer.MIN_VALUE);
             for (VertexIndices in : ins) {
                 int u = in.getVertexIndex();
                 INDArray uMap = activation(u, golden);
@@ -453,25 +464,25 @@ final class Cone {
                     continue;
                 }
                 for (int r = 0; r < rows; r++) {
-                    lo[r] = Math.min(lo[r], w.top[r]);
-                    hi[r] = Math.max(hi[r], w.top[r] + w.height);
-                    lo2[r] = Math.min(lo2[r], w.left[r]);
-                    hi2[r] = Math.max(hi2[r], w.left[r] + w.width);
+                    top[r] = Math.min(top[r], w.top[r]);
+                    bottom[r] = Math.max(bottom[r], w.top[r] + w.height);
+                    left[r] = Math.min(left[r], w.left[r]);
+                    right[r] = Math.max(right[r], w.left[r] + w.width);
                 }
             }
             int h = 0;
             int wd = 0;
             for (int r = 0; r < rows; r++) {
-                h = Math.max(h, hi[r] - lo[r]);
-                wd = Math.max(wd, hi2[r] - lo2[r]);
+                h = Math.max(h, bottom[r] - top[r]);
+                wd = Math.max(wd, right[r] - left[r]);
             }
             out.height = h;
             out.width = wd;
             out.top = new int[rows];
             out.left = new int[rows];
             for (int r = 0; r < rows; r++) {
-                out.top[r] = Math.min(lo[r], outH - h);
-                out.left[r] = Math.min(lo2[r], outW - wd);
+                out.top[r] = Math.min(top[r], outH - h);
+                out.left[r] = Math.min(left[r], outW - wd);
             }
             INDArray[] inputs = new INDArray[ins.length];
             for (int i = 0; i < ins.length; i++) {
@@ -536,10 +547,6 @@ final class Cone {
         FloatBuffer gold = view(activation(v, golden));
         int rows = images.length;
         w.differs = new boolean[rows];
-        int minY = Integer.MAX_VALUE;
-        int maxY = -1;
-        int minX = Integer.MAX_VALUE;
-        int maxX = -1;
         int[] boxTop = new int[rows];
         int[] boxLeft = new int[rows];
         int[] boxH = new int[rows];
