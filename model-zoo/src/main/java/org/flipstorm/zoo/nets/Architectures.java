@@ -22,6 +22,7 @@ public final class Architectures {
         BUILDERS.put(ResNetCifar.RESNET20, ResNetCifar::resnet20);
         BUILDERS.put(ResNetCifar.RESNET18, ResNetCifar::resnet18);
         BUILDERS.put(MobileNetV2.ARCHITECTURE, MobileNetV2::build);
+        BUILDERS.put(VisionTransformer.VIT_TINY, VisionTransformer::vitTiny);
     }
 
     private Architectures() {}

@@ -30,7 +30,7 @@ class ArchitecturesTest {
      * Trainable parameters for 32x32x3 input and 10 classes (batch norm as gamma and beta), from the
      * reference implementations: ResNet-18, VGG-11/16-BN and MobileNetV2 as counted by PyTorch for
      * the common CIFAR versions (torchvision's MobileNetV2 has 3,504,872 for 1,000 classes; its
-     * 1280x1000 classifier becomes 1280x10). AlexNet-style and ResNet-20 are counted by hand below.
+     * 1280x1000 classifier becomes 1280x10). AlexNet-style, ResNet-20 and ViT-tiny are counted by hand.
      */
     private static final Map<String, Long> TRAINABLE = Map.of(
             "alexnet", 1_792L + 110_784 + 663_936 + 884_992 + 590_080 + 4_195_328 + 1_049_600 + 10_250,
@@ -38,7 +38,9 @@ class ArchitecturesTest {
             "vgg16_bn", 14_728_266L,
             "resnet20", 269_722L + 512 + 2_048 + 2 * (32 + 64), // + 1x1 projections with their BN
             "resnet18", 11_173_962L,
-            "mobilenetv2", 3_504_872L - 1_281_000 + 12_810);
+            "mobilenetv2", 3_504_872L - 1_281_000 + 12_810,
+            // patch 4*4*3*64+64, positions 64x64 tokens, 4 blocks (VisionTransformerTest), norm, logits
+            "vit_tiny", 3_136L + 4_096 + 4 * 33_472 + 128 + 650);
 
     @BeforeAll
     static void fastPath() {

@@ -7,12 +7,15 @@ import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** What every head configuration's {@code instantiate} does with the layer it creates. */
-final class HeadLayers {
+/**
+ * What every custom layer configuration of the zoo (the heads, the transformer's layers) does in
+ * {@code instantiate} with the layer it creates.
+ */
+public final class HeadLayers {
     private HeadLayers() {}
 
     /** Wires {@code layer} to its listeners, index, parameter view and (initialised) parameters. */
-    static <L extends BaseLayer<?>> L wire(L layer, ParamInitializer initializer, NeuralNetConfiguration conf,
+    public static <L extends BaseLayer<?>> L wire(L layer, ParamInitializer initializer, NeuralNetConfiguration conf,
                                            Collection<TrainingListener> listeners, int layerIndex,
                                            INDArray layerParamsView, boolean initializeParams) {
         layer.setListeners(listeners);
