@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -104,12 +103,31 @@ public final class GraphStack implements InjectableNetwork {
         return graph.outputSingle(false, input);
     }
 
+    /**
+     * The clean pass, vertex by vertex, each vertex given copies of its inputs. DL4J's own
+     * {@code feedForward} cannot be used: in inference an {@code ActivationLayer} applies its
+     * function in place on its input, so the activations it returns for a batch norm or an add
+     * feeding a ReLU (or a dense layer feeding a GELU) are the post-activation values.
+     */
     @Override
     public GoldenPass golden(INDArray input) {
-        Map<String, INDArray> acts = graph.feedForward(input, false);
+        INDArray[] values = new INDArray[vertices.length];
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        for (int v : graph.topologicalSortOrder()) {
+            if (v == inputVertex) {
+                values[v] = input;
+                continue;
+            }
+            VertexIndices[] ins = vertices[v].getInputVertices();
+            INDArray[] inputs = new INDArray[ins.length];
+            for (int i = 0; i < ins.length; i++) {
+                inputs[i] = values[ins[i].getVertexIndex()].dup();
+            }
+            values[v] = Vertices.forward(vertices[v], inputs, mgr);
+        }
         INDArray[] out = new INDArray[siteVertex.length];
         for (int s = 0; s < out.length; s++) {
-            out[s] = acts.get(names.get(s));
+            out[s] = values[siteVertex[s]];
         }
         return new GoldenPass(input, out);
     }
@@ -131,7 +149,8 @@ public final class GraphStack implements InjectableNetwork {
         INDArray[] inputs = new INDArray[ins.length];
         for (int i = 0; i < ins.length; i++) {
             int u = ins[i].getVertexIndex();
-            inputs[i] = u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]];
+            // Copies: the golden pass is shared, and a vertex may work in place on its input.
+            inputs[i] = (u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]]).dup();
         }
         INDArray out = Vertices.forward(vertex, inputs, LayerWorkspaceMgr.noWorkspaces());
         int[] all = new int[golden.images()];

@@ -69,10 +69,19 @@ public final class LayerStack implements InjectableNetwork {
 
     @Override
     public GoldenPass golden(INDArray input) {
-        List<INDArray> acts = net.feedForward(input, false);
-        INDArray[] out = new INDArray[acts.size() - 1];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = acts.get(k + 1);
+        // Layer by layer on copies, not feedForward: an ActivationLayer works in place on its input
+        // in inference, which would leave the layer before it with post-activation values.
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        INDArray[] out = new INDArray[size()];
+        INDArray cur = input;
+        for (int i = 0; i < out.length; i++) {
+            cur = cur.dup();
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+            if (pre != null) {
+                cur = pre.preProcess(cur, (int) cur.size(0), mgr);
+            }
+            cur = net.getLayer(i).activate(cur, false, mgr);
+            out[i] = cur;
         }
         return new GoldenPass(input, out);
     }
@@ -85,7 +94,8 @@ public final class LayerStack implements InjectableNetwork {
 
     @Override
     public INDArray rerunFrom(int site, GoldenPass golden) {
-        return runFrom(site, site == 0 ? golden.input() : golden.activations()[site - 1]);
+        // A copy: the golden pass is shared, and a layer may work in place on its input.
+        return runFrom(site, (site == 0 ? golden.input() : golden.activations()[site - 1]).dup());
     }
 
     @Override

@@ -38,7 +38,7 @@ class EarlyMaskingTest {
     }
 
     /** Both ways of comparing: with the golden pass (the default), and with clean rows in the batch. */
-    private static void check(Model a, INDArray images, Model b) {
+    static void check(Model a, INDArray images, Model b) {
         check(a, images, b, InjectionEngine.DEFAULT_NEAR_TIE);
         check(a, images, b, InjectionEngine.EXACT);
     }
