@@ -75,12 +75,7 @@ public final class LayerStack implements InjectableNetwork {
         INDArray[] out = new INDArray[size()];
         INDArray cur = input;
         for (int i = 0; i < out.length; i++) {
-            cur = cur.dup();
-            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
-            if (pre != null) {
-                cur = pre.preProcess(cur, (int) cur.size(0), mgr);
-            }
-            cur = net.getLayer(i).activate(cur, false, mgr);
+            cur = net.getLayer(i).activate(layerInput(i, cur.dup(), mgr), false, mgr);
             out[i] = cur;
         }
         return new GoldenPass(input, out);
@@ -105,11 +100,10 @@ public final class LayerStack implements InjectableNetwork {
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray cur = siteOutput;
         for (int i = site + 1; i < size(); i++) {
-            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
-            if (pre != null) {
-                cur = pre.preProcess(cur, (int) cur.size(0), mgr);
+            if (net.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
                 tracker.stop();
             }
+            cur = layerInput(i, cur, mgr);
             INDArray in = cur;
             cur = net.getLayer(i).activate(cur, false, mgr);
             if (tracker.active() && i < size() - 1) {
@@ -146,12 +140,14 @@ public final class LayerStack implements InjectableNetwork {
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray cur = input;
         for (int i = first; i < size(); i++) {
-            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
-            if (pre != null) {
-                cur = pre.preProcess(cur, (int) cur.size(0), mgr);
-            }
-            cur = net.getLayer(i).activate(cur, false, mgr);
+            cur = net.getLayer(i).activate(layerInput(i, cur, mgr), false, mgr);
         }
         return cur;
+    }
+
+    /** {@code x} through layer {@code i}'s input pre-processor, if it has one, as the full forward pass does. */
+    private INDArray layerInput(int i, INDArray x, LayerWorkspaceMgr mgr) {
+        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+        return pre == null ? x : pre.preProcess(x, (int) x.size(0), mgr);
     }
 }

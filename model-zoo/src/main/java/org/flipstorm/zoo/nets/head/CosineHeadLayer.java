@@ -1,17 +1,16 @@
 package org.flipstorm.zoo.nets.head;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.ExactLayer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link CosineHead} at work: (x / ||x||) W^T and its exact backward pass. */
-public class CosineHeadLayer extends BaseLayer<CosineHead> {
+public class CosineHeadLayer extends ExactLayer<CosineHead> {
     private static final long serialVersionUID = 1L;
 
     /** Creates the layer. */
@@ -37,18 +36,6 @@ public class CosineHeadLayer extends BaseLayer<CosineHead> {
         INDArray dUnit = eps.mmul(w);
         INDArray dx = UnitRows.inputGradient(dUnit, unit, norm);
         gradientViews.get(TextGuidedHeadParams.WEIGHTS).assign(eps.transpose().mmul(unit));
-        Gradient g = new DefaultGradient(gradientsFlattened);
-        g.gradientForVariable().put(TextGuidedHeadParams.WEIGHTS, gradientViews.get(TextGuidedHeadParams.WEIGHTS));
-        return new Pair<>(g, mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx));
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return false;
+        return gradients(dx, mgr, TextGuidedHeadParams.WEIGHTS);
     }
 }

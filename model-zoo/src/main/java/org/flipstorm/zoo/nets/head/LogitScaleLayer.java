@@ -1,17 +1,16 @@
 package org.flipstorm.zoo.nets.head;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.ExactLayer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link LogitScale} at work: exp(s) * x and its exact backward pass. */
-public class LogitScaleLayer extends BaseLayer<LogitScale> {
+public class LogitScaleLayer extends ExactLayer<LogitScale> {
     private static final long serialVersionUID = 1L;
 
     /** Creates the layer. */
@@ -40,18 +39,6 @@ public class LogitScaleLayer extends BaseLayer<LogitScale> {
         // d logits / d s = logits, so dL/ds = sum(eps * x) * exp(s).
         double dScale = eps.mul(input.castTo(dataType)).sumNumber().doubleValue() * scale;
         gradientViews.get(TextGuidedHeadParams.LOG_SCALE).assign(dScale);
-        Gradient g = new DefaultGradient(gradientsFlattened);
-        g.gradientForVariable().put(TextGuidedHeadParams.LOG_SCALE, gradientViews.get(TextGuidedHeadParams.LOG_SCALE));
-        return new Pair<>(g, mgr.leverageTo(ArrayType.ACTIVATION_GRAD, eps.mul(scale)));
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return false;
+        return gradients(eps.mul(scale), mgr, TextGuidedHeadParams.LOG_SCALE);
     }
 }

@@ -1,11 +1,10 @@
 package org.flipstorm.zoo.nets.head;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.ExactLayer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (checked against finite differences by {@code TextGuidedHeadTest}). The one-layer form of
  * {@link CosineHeadLayer} followed by {@link LogitScaleLayer}, kept so models saved with it load.
  */
-public class TextGuidedHeadLayer extends BaseLayer<TextGuidedHead> {
+public class TextGuidedHeadLayer extends ExactLayer<TextGuidedHead> {
     private static final long serialVersionUID = 1L;
     /** Creates the layer. */
     public TextGuidedHeadLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -50,19 +49,6 @@ public class TextGuidedHeadLayer extends BaseLayer<TextGuidedHead> {
 
         gradientViews.get(TextGuidedHeadParams.WEIGHTS).assign(dW);
         gradientViews.get(TextGuidedHeadParams.LOG_SCALE).assign(dScale);
-        Gradient g = new DefaultGradient(gradientsFlattened);
-        g.gradientForVariable().put(TextGuidedHeadParams.WEIGHTS, gradientViews.get(TextGuidedHeadParams.WEIGHTS));
-        g.gradientForVariable().put(TextGuidedHeadParams.LOG_SCALE, gradientViews.get(TextGuidedHeadParams.LOG_SCALE));
-        return new Pair<>(g, mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx));
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return false;
+        return gradients(dx, mgr, TextGuidedHeadParams.WEIGHTS, TextGuidedHeadParams.LOG_SCALE);
     }
 }

@@ -1,18 +1,17 @@
 package org.flipstorm.zoo.nets.vit;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.ExactLayer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** {@link LayerNorm} at work: the forward pass over dimension 1 and its exact backward pass. */
-public class LayerNormLayer extends BaseLayer<LayerNorm> {
+public class LayerNormLayer extends ExactLayer<LayerNorm> {
     private static final long serialVersionUID = 1L;
 
     /** Creates the layer. */
@@ -44,10 +43,7 @@ public class LayerNormLayer extends BaseLayer<LayerNorm> {
         INDArray dxHat = dy.mul(perFeature(LayerNorm.GAIN, rank));
         INDArray dx = dxHat.sub(dxHat.mean(true, 1)).subi(n.xHat.mul(dxHat.mul(n.xHat).mean(true, 1)))
                 .muli(n.inverseStd);
-        Gradient g = new DefaultGradient(gradientsFlattened);
-        g.gradientForVariable().put(LayerNorm.GAIN, gradientViews.get(LayerNorm.GAIN));
-        g.gradientForVariable().put(LayerNorm.BIAS, gradientViews.get(LayerNorm.BIAS));
-        return new Pair<>(g, mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx));
+        return gradients(dx, mgr, LayerNorm.GAIN, LayerNorm.BIAS);
     }
 
     private record Normalised(INDArray xHat, INDArray inverseStd) {}
@@ -67,15 +63,5 @@ public class LayerNormLayer extends BaseLayer<LayerNorm> {
     private INDArray perFeature(String key, int rank) {
         INDArray p = getParam(key);
         return rank == 3 ? p.reshape(1, p.length(), 1) : p.reshape(1, p.length());
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return false;
     }
 }

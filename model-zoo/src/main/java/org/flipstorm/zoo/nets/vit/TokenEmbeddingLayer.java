@@ -1,17 +1,16 @@
 package org.flipstorm.zoo.nets.vit;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.BaseLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.ExactLayer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@link TokenEmbedding} at work: reshape to tokens, add positions; the backward pass of both. */
-public class TokenEmbeddingLayer extends BaseLayer<TokenEmbedding> {
+public class TokenEmbeddingLayer extends ExactLayer<TokenEmbedding> {
     private static final long serialVersionUID = 1L;
 
     /** Creates the layer. */
@@ -39,18 +38,6 @@ public class TokenEmbeddingLayer extends BaseLayer<TokenEmbedding> {
         INDArray eps = epsilon.castTo(dataType);
         gradientViews.get(TokenEmbedding.POSITIONS).assign(eps.sum(0));
         INDArray dx = eps.dup('c').reshape('c', input.shape());
-        Gradient g = new DefaultGradient(gradientsFlattened);
-        g.gradientForVariable().put(TokenEmbedding.POSITIONS, gradientViews.get(TokenEmbedding.POSITIONS));
-        return new Pair<>(g, mgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx));
-    }
-
-    @Override
-    public boolean isPretrainLayer() {
-        return false;
-    }
-
-    @Override
-    public boolean hasBias() {
-        return false;
+        return gradients(dx, mgr, TokenEmbedding.POSITIONS);
     }
 }
