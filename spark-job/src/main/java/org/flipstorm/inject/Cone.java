@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.CleanPass;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -263,7 +264,7 @@ final class Cone {
                     }
                     inputs[i] = full[u] != null ? full[u] : Rows.gather(activation(u, golden), batch.images);
                 }
-                full[v] = Vertices.forward(vertices[v], inputs, mgr);
+                full[v] = CleanPass.vertex(vertices[v], inputs, mgr);
                 fullVertexRuns++;
             }
             for (VertexIndices in : ins) {
@@ -441,7 +442,7 @@ final class Cone {
             out.width = in.width;
             out.top = in.top;
             out.left = in.left;
-            result = Vertices.forward(vertices[v], new INDArray[] {in.values()}, LayerWorkspaceMgr.noWorkspaces());
+            result = CleanPass.vertex(vertices[v], new INDArray[] {in.values()}, LayerWorkspaceMgr.noWorkspaces());
         } else {
             // Per row, the box around every input window: [top, bottom) x [left, right).
             int[] top = new int[rows];
@@ -490,7 +491,7 @@ final class Cone {
                 float[] crop = crop(u, golden, images, windows[u], out.top, out.left, h, wd);
                 inputs[i] = Nd4j.create(crop, new long[] {rows, out.channels, h, wd}, 'c');
             }
-            result = Vertices.forward(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
+            result = CleanPass.vertex(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
         }
         out.set(result);
         if (masks[v]) {

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.CleanPass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
@@ -103,28 +104,10 @@ public final class GraphStack implements InjectableNetwork {
         return graph.outputSingle(false, input);
     }
 
-    /**
-     * The clean pass, vertex by vertex, each vertex given copies of its inputs. DL4J's own
-     * {@code feedForward} cannot be used: in inference an {@code ActivationLayer} applies its
-     * function in place on its input, so the activations it returns for a batch norm or an add
-     * feeding a ReLU (or a dense layer feeding a GELU) are the post-activation values.
-     */
+    /** The clean pass: each vertex's own output ({@link CleanPass}), not DL4J's in-place feedForward values. */
     @Override
     public GoldenPass golden(INDArray input) {
-        INDArray[] values = new INDArray[vertices.length];
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        for (int v : graph.topologicalSortOrder()) {
-            if (v == inputVertex) {
-                values[v] = input;
-                continue;
-            }
-            VertexIndices[] ins = vertices[v].getInputVertices();
-            INDArray[] inputs = new INDArray[ins.length];
-            for (int i = 0; i < ins.length; i++) {
-                inputs[i] = values[ins[i].getVertexIndex()].dup();
-            }
-            values[v] = Vertices.forward(vertices[v], inputs, mgr);
-        }
+        INDArray[] values = CleanPass.graph(graph, input);
         INDArray[] out = new INDArray[siteVertex.length];
         for (int s = 0; s < out.length; s++) {
             out[s] = values[siteVertex[s]];
@@ -152,7 +135,7 @@ public final class GraphStack implements InjectableNetwork {
             // Copies: the golden pass is shared, and a vertex may work in place on its input.
             inputs[i] = (u == inputVertex ? golden.input() : golden.activations()[siteOfVertex[u]]).dup();
         }
-        INDArray out = Vertices.forward(vertex, inputs, LayerWorkspaceMgr.noWorkspaces());
+        INDArray out = CleanPass.vertex(vertex, inputs, LayerWorkspaceMgr.noWorkspaces());
         int[] all = new int[golden.images()];
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
@@ -189,7 +172,7 @@ public final class GraphStack implements InjectableNetwork {
                 int u = ins[i].getVertexIndex();
                 inputs[i] = current[u] != null ? current[u] : goldenRows(u, golden, rows);
             }
-            current[v] = Vertices.forward(vertices[v], inputs, mgr);
+            current[v] = CleanPass.vertex(vertices[v], inputs, mgr);
             if (tracker != null && tracker.active()) {
                 // The perturbed value can be followed while it sits in one tensor with one consumer.
                 if (consumers(chainTip) == 1 && v != outputVertex) {

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
-import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.nets.CleanPass;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -67,18 +67,10 @@ public final class LayerStack implements InjectableNetwork {
         return net.output(input, false);
     }
 
+    /** The clean pass: each layer's own output ({@link CleanPass}), not DL4J's in-place feedForward values. */
     @Override
     public GoldenPass golden(INDArray input) {
-        // Layer by layer on copies, not feedForward: an ActivationLayer works in place on its input
-        // in inference, which would leave the layer before it with post-activation values.
-        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
-        INDArray[] out = new INDArray[size()];
-        INDArray cur = input;
-        for (int i = 0; i < out.length; i++) {
-            cur = net.getLayer(i).activate(layerInput(i, cur.dup(), mgr), false, mgr);
-            out[i] = cur;
-        }
-        return new GoldenPass(input, out);
+        return new GoldenPass(input, CleanPass.layers(net, input));
     }
 
     /** In a layer stack nothing after a layer reads golden values, so only the layers after {@code site} run. */
@@ -103,7 +95,7 @@ public final class LayerStack implements InjectableNetwork {
             if (net.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
                 tracker.stop();
             }
-            cur = layerInput(i, cur, mgr);
+            cur = CleanPass.layerInput(net, i, cur, mgr);
             INDArray in = cur;
             cur = net.getLayer(i).activate(cur, false, mgr);
             if (tracker.active() && i < size() - 1) {
@@ -140,14 +132,8 @@ public final class LayerStack implements InjectableNetwork {
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray cur = input;
         for (int i = first; i < size(); i++) {
-            cur = net.getLayer(i).activate(layerInput(i, cur, mgr), false, mgr);
+            cur = CleanPass.layer(net, i, cur, mgr);
         }
         return cur;
-    }
-
-    /** {@code x} through layer {@code i}'s input pre-processor, if it has one, as the full forward pass does. */
-    private INDArray layerInput(int i, INDArray x, LayerWorkspaceMgr mgr) {
-        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
-        return pre == null ? x : pre.preProcess(x, (int) x.size(0), mgr);
     }
 }

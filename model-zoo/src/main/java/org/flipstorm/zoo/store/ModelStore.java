@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.flipstorm.common.io.AtomicFiles;
+import org.flipstorm.zoo.nets.CleanPass;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -132,26 +133,19 @@ public final class ModelStore {
     /** Layer (or vertex) descriptions for a card: name, class and per-image output shape. */
     public static List<ModelCard.LayerInfo> describeLayers(Model net, INDArray sampleInput) {
         List<ModelCard.LayerInfo> out = new ArrayList<>();
-        if (net instanceof ComputationGraph g) {
-            Map<String, INDArray> acts = g.feedForward(sampleInput, false);
-            int i = 0;
-            for (int v : g.topologicalSortOrder()) {
-                GraphVertex vertex = g.getVertices()[v];
-                if (!vertex.isInputVertex()) {
-                    String type = vertex.hasLayer() ? vertex.getLayer().getClass().getSimpleName()
-                            : vertex.getClass().getSimpleName();
-                    out.add(new ModelCard.LayerInfo(i++, vertex.getVertexName(), type,
-                            perImage(acts.get(vertex.getVertexName()))));
-                }
+        Map<String, INDArray> acts = CleanPass.byName(net, sampleInput);
+        Layer[] layers = net instanceof ComputationGraph ? null : ((MultiLayerNetwork) net).getLayers();
+        int i = 0;
+        for (Map.Entry<String, INDArray> e : acts.entrySet()) {
+            String type;
+            if (layers != null) {
+                type = layers[i].getClass().getSimpleName();
+            } else {
+                GraphVertex vertex = ((ComputationGraph) net).getVertex(e.getKey());
+                type = vertex.hasLayer() ? vertex.getLayer().getClass().getSimpleName()
+                        : vertex.getClass().getSimpleName();
             }
-            return out;
-        }
-        MultiLayerNetwork mln = (MultiLayerNetwork) net;
-        List<INDArray> acts = mln.feedForward(sampleInput, false);
-        for (int i = 0; i < mln.getnLayers(); i++) {
-            Layer layer = mln.getLayer(i);
-            out.add(new ModelCard.LayerInfo(i, layer.conf().getLayer().getLayerName(),
-                    layer.getClass().getSimpleName(), perImage(acts.get(i + 1))));
+            out.add(new ModelCard.LayerInfo(i++, e.getKey(), type, perImage(e.getValue())));
         }
         return out;
     }

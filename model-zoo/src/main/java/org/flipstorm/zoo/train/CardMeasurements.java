@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.data.Normalization;
+import org.flipstorm.zoo.nets.CleanPass;
 import org.flipstorm.zoo.nets.head.LogitScale;
 import org.flipstorm.zoo.nets.head.TextGuidedHead;
 import org.flipstorm.zoo.nets.head.TextGuidedHeadParams;
@@ -34,8 +35,8 @@ public final class CardMeasurements {
     }
 
     /**
-     * The largest |activation| of every layer (every graph vertex but the input) over the first
-     * {@code count} images of {@code data}, inputs normalised by {@code norm}, in batches of 250.
+     * The largest |activation| of every layer (every graph vertex but the input), its own output and
+     * not the in-place activation after it ({@link CleanPass}), over the first {@code count} images of {@code data}, inputs normalised by {@code norm}, in batches of 250.
      */
     public static ModelCard.ActivationProfile profile(Model net, ImageSet data, Normalization norm, int count) {
         if (count < 1 || count > data.size()) {
@@ -45,22 +46,8 @@ public final class CardMeasurements {
         for (int start = 0; start < count; start += 250) {
             int[] idx = IntStream.range(start, Math.min(count, start + 250)).toArray();
             INDArray x = data.features(idx, norm);
-            if (net instanceof MultiLayerNetwork mln) {
-                List<INDArray> acts = mln.feedForward(x, false);
-                for (int k = 0; k < mln.getnLayers(); k++) {
-                    max.merge(mln.getLayer(k).conf().getLayer().getLayerName(), acts.get(k + 1).amaxNumber()
-                            .doubleValue(), Math::max);
-                }
-            } else {
-                ComputationGraph g = (ComputationGraph) net;
-                Map<String, INDArray> acts = g.feedForward(x, false);
-                for (int v : g.topologicalSortOrder()) {
-                    String name = g.getVertices()[v].getVertexName();
-                    if (!g.getVertices()[v].isInputVertex() && acts.containsKey(name)) {
-                        max.merge(name, acts.get(name).amaxNumber().doubleValue(), Math::max);
-                    }
-                }
-            }
+            // Each layer's own output: feedForward would give a layer feeding a ReLU its post-ReLU values.
+            CleanPass.byName(net, x).forEach((name, act) -> max.merge(name, act.amaxNumber().doubleValue(), Math::max));
         }
         List<ModelCard.LayerMax> layers = new ArrayList<>();
         max.forEach((n, m) -> layers.add(new ModelCard.LayerMax(n, m)));
