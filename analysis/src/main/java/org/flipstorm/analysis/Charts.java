@@ -374,6 +374,41 @@ public final class Charts {
                         + " histogram. Lower late-layer values are what the study calls attenuation.", dir));
     }
 
+    /**
+     * The largest |activation| of every layer of each model, from the model cards: x is the
+     * position of the layer in {@code layers} (the union of the models' layers, shared trunk first),
+     * y on a log axis; a model lacks the points of layers it does not have.
+     */
+    static Drawn profiles(List<ActivationProfiles.Profile> profiles, List<String> layers, Path dir)
+            throws IOException {
+        return save(profilesChart(profiles, layers), "activation_profile", "Largest |activation| per layer",
+                "From each model card's profile (every layer's own output over clean training images; layer"
+                        + " positions as in activation_profile.csv). Lower late-layer values are what the study"
+                        + " calls attenuation.", dir);
+    }
+
+    /** The chart of {@link #profiles}, not yet saved. */
+    static XYChart profilesChart(List<ActivationProfiles.Profile> profiles, List<String> layers) {
+        XYChart c = xy("Largest |activation| per layer", "layer (position in the network)",
+                "max |activation| (log scale)");
+        c.getStyler().setYAxisLogarithmic(true);
+        for (ActivationProfiles.Profile p : profiles) {
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (int i = 0; i < layers.size(); i++) {
+                Double v = p.maxAbs().get(layers.get(i));
+                if (v != null && v > 0 && Double.isFinite(v)) {
+                    x.add((double) i);
+                    y.add(v);
+                }
+            }
+            if (!x.isEmpty()) {
+                c.addSeries(p.modelId(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        return c;
+    }
+
     private static CategoryChart category(String title, String x, String y) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x)
                 .yAxisTitle(y).build();
