@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,11 +67,25 @@ final class ActivationProfiles {
                 p.path("images").asInt(), max);
     }
 
-    /** Every layer name of the profiles, in order of first appearance (shared trunk first, then heads). */
+    /**
+     * Every layer name of the profiles, each model's order kept: a layer only some models have goes
+     * right after the layer that precedes it in its model (a text-guided head's {@code text_proj}
+     * and {@code cosine} between the shared {@code pool} and {@code logits}).
+     */
     static List<String> layers(List<Profile> profiles) {
-        LinkedHashSet<String> names = new LinkedHashSet<>();
-        profiles.forEach(p -> names.addAll(p.maxAbs().keySet()));
-        return List.copyOf(names);
+        List<String> merged = new ArrayList<>();
+        for (Profile p : profiles) {
+            int at = -1;
+            for (String name : p.maxAbs().keySet()) {
+                int i = merged.indexOf(name);
+                if (i >= 0) {
+                    at = i;
+                } else {
+                    merged.add(++at, name);
+                }
+            }
+        }
+        return List.copyOf(merged);
     }
 
     /** One row per layer, one column per model (empty where a model has no such layer). */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
 
-/** The attenuation figure from model cards: layers aligned by name, heads that differ kept apart. */
+/** The attenuation figure from model cards: layers aligned by name, a head's own layers in their place. */
 class ActivationsTest {
     @TempDir
     Path dir;
@@ -37,14 +37,14 @@ class ActivationsTest {
         int status = ActivationsMain.run(new String[] {base.toString(), text.toString(), "--out", charts.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
-        assertEquals(List.of("layer,r-base,r-text", "conv,12.5000,9.00000", "bn,3.00000,2.00000", "logits,40.0000,",
-                "text_proj,,5.00000", "cosine,,0.800000"), Files.readAllLines(charts.resolve("activation_profile.csv")));
+        assertEquals(List.of("layer,r-base,r-text", "conv,12.5000,9.00000", "bn,3.00000,2.00000", "text_proj,,5.00000",
+                "cosine,,0.800000", "logits,40.0000,"), Files.readAllLines(charts.resolve("activation_profile.csv")));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("r-text (text_guided): 4 layers over 500 train images"));
 
         List<ActivationProfiles.Profile> ps = List.of(ActivationProfiles.read(base), ActivationProfiles.read(text));
         XYChart c = Charts.profilesChart(ps, ActivationProfiles.layers(ps));
-        assertArrayEquals(new double[] {0, 1, 2}, c.getSeriesMap().get("r-base").getXData(), 0);
-        assertArrayEquals(new double[] {0, 1, 3, 4}, c.getSeriesMap().get("r-text").getXData(), 0);
+        assertArrayEquals(new double[] {0, 1, 4}, c.getSeriesMap().get("r-base").getXData(), 0);
+        assertArrayEquals(new double[] {0, 1, 2, 3}, c.getSeriesMap().get("r-text").getXData(), 0);
         assertArrayEquals(new double[] {9, 2, 5, 0.8}, c.getSeriesMap().get("r-text").getYData(), 0);
     }
 
