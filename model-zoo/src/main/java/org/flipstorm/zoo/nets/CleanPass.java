@@ -110,7 +110,11 @@ public final class CleanPass {
         if (net instanceof MultiLayerNetwork mln) {
             INDArray[] acts = layers(mln, input);
             for (int i = 0; i < acts.length; i++) {
-                out.put(mln.getLayer(i).conf().getLayer().getLayerName(), acts[i]);
+                String name = mln.getLayer(i).conf().getLayer().getLayerName();
+                if (out.put(name, acts[i]) != null) {
+                    throw new IllegalArgumentException("two layers of the network are named '" + name
+                            + "'; layer names must be unique to tell their outputs apart");
+                }
             }
             return out;
         }
