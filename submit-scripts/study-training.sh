@@ -3,7 +3,8 @@
 # stand, until a time budget is spent:
 #   submit-scripts/study-training.sh CIFAR_DIR BUDGET [SEED]      e.g. /tmp/cifar 170m
 # Order: baseline, text_guided, cosine_random (the ablation). A finished model goes to
-# model-zoo/models/resnet20-cifar10-study-<head>[-seedN].zip with its card; a run under way keeps its
+# model-zoo/models/resnet20-cifar10-study-<head>[-seedN].zip with its card, which 'flipstorm card'
+# then completes with the activation profile; a run under way keeps its
 # checkpoints in model-zoo/checkpoints/<model id>/, inside the checkout, because a session's machine
 # can be replaced between sessions and only what is committed survives: commit the newest
 # epoch-NNN.zip and state.json of a run before a session ends (git add -f; the directory is ignored).
@@ -66,4 +67,7 @@ for head in baseline text_guided cosine_random; do
     echo "$(date -u +%FT%TZ) $id: stopped with exit $status (3: time budget spent; resume with the same command)"
     exit "$status"
   fi
+  # The card the training writes has no activation profile; this measures it (every layer's max
+  # |activation| over the whole training split) with the logit scale, accuracy and top2diff.
+  "$here/bin/flipstorm" card --model "$out" --data "$data"
 done
