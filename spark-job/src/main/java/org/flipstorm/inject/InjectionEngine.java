@@ -356,8 +356,13 @@ public final class InjectionEngine {
 
         for (int j = 0; j < chunk.size(); j++) {
             Fault f = faults.get(chunk.get(j));
-            results[chunk.get(j)] = classify(f, before[j], after[j], probs, cleanRow.get(f.imageRow()), probs,
-                    cleanValues.size() + j, classes);
+            int clean = cleanRow.get(f.imageRow());
+            // A fault that left the value's bits as they were is its clean row, exactly: its own row
+            // of the batch may still round differently in the last bits (oneDNN need not compute
+            // every row of a batch by the same kernel path), which must not show as a delta.
+            boolean unchanged = Float.floatToRawIntBits(after[j]) == Float.floatToRawIntBits(before[j]);
+            results[chunk.get(j)] = classify(f, before[j], after[j], probs, clean, probs,
+                    unchanged ? clean : cleanValues.size() + j, classes);
         }
     }
 
