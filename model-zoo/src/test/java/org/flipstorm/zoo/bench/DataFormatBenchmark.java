@@ -42,7 +42,7 @@ public class DataFormatBenchmark {
     @Param({"NCHW", "NHWC"})
     public String model;
 
-    @Param({"256"})
+    @Param({"32", "128", "256"})
     public int batch;
 
     private ComputationGraph net;
