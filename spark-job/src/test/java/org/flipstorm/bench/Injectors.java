@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
-import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.flipstorm.inject.BitFlip;
@@ -20,9 +19,13 @@ import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.InjectionEngine;
 import org.flipstorm.inject.LayerStack;
 import org.flipstorm.inject.Rows;
+import org.flipstorm.zoo.nets.CleanPass;
 import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.NetSpec;
 import org.flipstorm.zoo.nets.ResNetCifar;
+import org.flipstorm.zoo.nets.VisionTransformer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The three ways of running fault trials that the engine benchmark compares, over the same
@@ -56,10 +59,12 @@ final class Injectors {
             Model m = switch (model) {
                 case "lenet" -> LeNet.build(LeNet.Options.fashionMnist(1));
                 case "resnet20" -> ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(1));
+                case VisionTransformer.VIT_TINY -> VisionTransformer.vitTiny(
+                        new NetSpec(1, 28, 28, 10, null, new Adam(1e-3), 0, 1));
                 default -> throw new IllegalArgumentException("unknown model " + model);
             };
             network = InjectableNetworks.of(m);
-            long[] shape = model.equals("lenet") ? new long[] {images, 1, 28, 28} : new long[] {images, 3, 32, 32};
+            long[] shape = model.equals("resnet20") ? new long[] {images, 3, 32, 32} : new long[] {images, 1, 28, 28};
             this.images = org.flipstorm.zoo.data.SeededNoise.uniform(shape, seed);
             List<Integer> s = new ArrayList<>();
             for (int i = 0; i < network.size(); i++) {
@@ -154,12 +159,9 @@ final class Injectors {
             for (int k = 0; k < ins.length; k++) {
                 in[k] = out[ins[k].getVertexIndex()];
             }
-            vertex.setInputs(in);
-            if (vertex instanceof LayerVertex lv) {
-                lv.applyPreprocessorAndSetInput(mgr);
-            }
-            out[v] = vertex.doForward(false, mgr);
-            vertex.clear();
+            // CleanPass gives a pre-processor the batch size itself (a ViT has one); DL4J's own
+            // applyPreprocessorAndSetInput reads the graph's input, which this loop never sets.
+            out[v] = CleanPass.vertex(vertex, in, mgr);
             if (vertex.getVertexName().equals(siteName)) {
                 out[v] = out[v].dup();
                 corrupt(out[v], faults);

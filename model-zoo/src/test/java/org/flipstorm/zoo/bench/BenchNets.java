@@ -5,11 +5,14 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.nets.LeNet;
+import org.flipstorm.zoo.nets.NetSpec;
 import org.flipstorm.zoo.nets.ResNetCifar;
+import org.flipstorm.zoo.nets.VisionTransformer;
 import org.flipstorm.zoo.data.SeededNoise;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
 
 /** The networks the benchmarks measure, with seeded weights and inputs (speed does not depend on training). */
 final class BenchNets {
@@ -19,12 +22,14 @@ final class BenchNets {
         return switch (model) {
             case "lenet" -> LeNet.build(LeNet.Options.fashionMnist(1));
             case "resnet20" -> ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(1));
+            case VisionTransformer.VIT_TINY -> VisionTransformer.vitTiny(
+                    new NetSpec(1, 28, 28, 10, null, new Adam(1e-3), 0, 1));
             default -> throw new IllegalArgumentException("unknown benchmark model " + model);
         };
     }
 
     static long[] inputShape(String model, int batch) {
-        return model.equals("lenet") ? new long[] {batch, 1, 28, 28} : new long[] {batch, 3, 32, 32};
+        return model.equals("resnet20") ? new long[] {batch, 3, 32, 32} : new long[] {batch, 1, 28, 28};
     }
 
     static DataSet batch(String model, int batch, long seed) {

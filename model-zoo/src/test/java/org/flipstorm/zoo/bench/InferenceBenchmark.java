@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class InferenceBenchmark {
-    @Param({"lenet", "resnet20"})
+    @Param({"lenet", "resnet20", "vit_tiny"})
     public String model;
 
     @Param({"1", "32", "256"})
