@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Trains the study-recipe ResNet-20 models one after another, resuming each where its checkpoints
-# stand, until a time budget is spent:
+# Trains the study's models one after another, resuming each where its checkpoints stand, until a
+# time budget is spent:
 #   submit-scripts/study-training.sh CIFAR_DIR BUDGET [SEED]      e.g. /tmp/cifar 170m
-# Order: baseline, text_guided, cosine_random (the ablation). A finished model goes to
-# model-zoo/models/resnet20-cifar10-study-<head>[-seedN].zip with its card, which 'flipstorm card'
-# then completes with the activation profile; a run under way keeps its
+# Order: the study-recipe ResNet-20 on CIFAR-10 with the baseline, text_guided and cosine_random
+# (the ablation) heads (issue 14), then ViT-tiny on Fashion-MNIST with the baseline and text_guided
+# heads (issue 18; seed 42 only; FMNIST_DIR, default ../shared/datasets/fashion-mnist beside the
+# checkout). A finished model goes to model-zoo/models/<model id>.zip with its card, which
+# 'flipstorm card' then completes with the activation profile; a run under way keeps its
 # checkpoints in model-zoo/checkpoints/<model id>/, inside the checkout, because a session's machine
 # can be replaced between sessions and only what is committed survives: commit the newest
-# epoch-NNN.zip and state.json of a run before a session ends (git add -f; the directory is ignored).
-# Every epoch's resident memory is appended to the log, so a native-memory leak shows early.
+# epoch-NNN.zip and state.json of a run (submit-scripts/stage-checkpoints.sh) every hour or so and
+# before a session ends.
+# Every 5 minutes the trainer's resident memory is appended to the log, so a native-memory leak
+# shows early.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 2 || $# -gt 3 ]]; then
@@ -38,14 +42,32 @@ suffix=""
 # trainer's resident memory grow to 13.9 GB in 3.7 h (2026-12-01). Two arenas are enough.
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
-for head in baseline text_guided cosine_random; do
-  short="${head%_guided}"
-  [[ "$head" == cosine_random ]] && short=cosrand
-  id="resnet20-cifar10-study-$short$suffix"
+# ViT-tiny recipe (issue 18): Adam 1e-3, one warm-up epoch then cosine, weight decay 1e-4 on every
+# parameter, crop+flip, per-channel normalisation, 15 epochs (about 8.5 min each here).
+fmnist="${FMNIST_DIR:-$here/../shared/datasets/fashion-mnist}"
+vit=(--optimizer adam --lr 1e-3 --schedule cosine --warmup-epochs 1 --weight-decay 1e-4 --weight-decay-on all
+     --augment crop-flip --normalize true --epochs 15)
+# One line per model: id | architecture | dataset | data directory | head | recipe options.
+jobs=(
+  "resnet20-cifar10-study-baseline$suffix|resnet20|cifar10|$data|baseline|--recipe study"
+  "resnet20-cifar10-study-text$suffix|resnet20|cifar10|$data|text_guided|--recipe study"
+  "resnet20-cifar10-study-cosrand$suffix|resnet20|cifar10|$data|cosine_random|--recipe study"
+)
+if [[ "$seed" == 42 ]]; then
+  jobs+=("vit_tiny-fmnist-baseline|vit_tiny|fashion-mnist|$fmnist|baseline|${vit[*]}"
+         "vit_tiny-fmnist-text|vit_tiny|fashion-mnist|$fmnist|text_guided|${vit[*]}")
+fi
+
+for job in "${jobs[@]}"; do
+  IFS='|' read -r id arch dataset dir head recipe <<< "$job"
   out="$here/model-zoo/models/$id.zip"
   if [[ -f "$out" ]]; then
     echo "$(date -u +%FT%TZ) $id: finished earlier ($out)"
     continue
+  fi
+  if [[ ! -d "$dir" ]]; then
+    echo "$(date -u +%FT%TZ) $id: data directory $dir missing; expected the $dataset files there" >&2
+    exit 2
   fi
   left=$(( deadline - $(date +%s) ))
   if (( left < 400 )); then
@@ -59,7 +81,8 @@ for head in baseline text_guided cosine_random; do
     done ) &
   watcher=$!
   status=0
-  "$here/bin/flipstorm" train --arch resnet20 --dataset cifar10 --data "$data" --recipe study --head "$head" \
+  # shellcheck disable=SC2086 # the recipe's options are words
+  "$here/bin/flipstorm" train --arch "$arch" --dataset "$dataset" --data "$dir" $recipe --head "$head" \
     --seed "$seed" --out "$out" --model-id "$id" --checkpoint-dir "$here/model-zoo/checkpoints/$id" \
     --time-budget "${left}s" --resume || status=$?
   kill "$watcher" 2>/dev/null || true
@@ -69,5 +92,5 @@ for head in baseline text_guided cosine_random; do
   fi
   # The card the training writes has no activation profile; this measures it (every layer's max
   # |activation| over the whole training split) with the logit scale, accuracy and top2diff.
-  "$here/bin/flipstorm" card --model "$out" --data "$data"
+  "$here/bin/flipstorm" card --model "$out" --data "$dir"
 done

@@ -64,7 +64,14 @@ public final class DecayAllParameters extends BaseTrainingListener {
             for (Map.Entry<String, INDArray> p : layer.paramTable().entrySet()) {
                 INDArray g = grads.get(p.getKey());
                 if (g != null && trained(layer, p.getKey())) {
-                    g.addi(p.getValue().mul(perExample));
+                    INDArray value = p.getValue();
+                    if (!java.util.Arrays.equals(g.shape(), value.shape())) {
+                        // DL4J's 1D convolution (the ViT's projections) keeps W as [out, in, k, 1] in
+                        // its parameter table and as [out, in, k] in its gradient view: the same
+                        // values in the same order.
+                        value = value.reshape('c', g.shape());
+                    }
+                    g.addi(value.mul(perExample));
                 }
             }
         }

@@ -10,8 +10,11 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.flipstorm.zoo.data.SeededNoise;
@@ -54,16 +57,46 @@ class StudyRecipeTest {
         return new DataSet(x, y);
     }
 
+    /** A 1D convolution (the ViT's projections are ones of kernel 1), pooled into a dense head. */
+    private static ComputationGraph conv1dNet() {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE).seed(5).updater(new MomentumSgd(LR, 0.9)).weightInit(WeightInit.XAVIER)
+                .graphBuilder().addInputs("in").setInputTypes(InputType.recurrent(3, 5))
+                .addLayer("conv", new Convolution1DLayer.Builder().kernelSize(2).nOut(4).biasInit(0.3)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv")
+                .addLayer("logits", new DenseLayer.Builder().nOut(3).biasInit(0.3).activation(Activation.IDENTITY)
+                        .build(), "pool")
+                .addLayer("out", new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX).build(), "logits")
+                .setOutputs("out").build());
+        g.init();
+        return g;
+    }
+
     @Test
     void decayReachesEveryTrainedParameterIncludingBatchNormAndTheScaleButNotRunningStatistics() {
-        ComputationGraph decayed = net();
-        ComputationGraph plain = net();
+        assertDecayed(StudyRecipeTest::net, data(), List.of("fc_W", "fc_b", "bn_gamma", "bn_beta", "logits_W",
+                "logits_s"));
+    }
+
+    @Test
+    void decayReachesA1dConvolutionWhoseGradientViewHasAnotherRankThanItsWeights() {
+        INDArray x = SeededNoise.uniform(new long[] {8, 3, 5}, 12).castTo(DataType.DOUBLE);
+        assertDecayed(StudyRecipeTest::conv1dNet, new DataSet(x, data().getLabels()),
+                List.of("conv_b", "conv_W", "logits_W", "logits_b"));
+    }
+
+    private static void assertDecayed(java.util.function.Supplier<ComputationGraph> build, DataSet ds,
+                                      List<String> expectTrained) {
+        ComputationGraph decayed = build.get();
+        ComputationGraph plain = build.get();
         Map<String, INDArray> before = Map.copyOf(copy(decayed.paramTable()));
         decayed.setListeners(new DecayAllParameters(WD));
-        decayed.fit(data());
-        plain.fit(data());
+        decayed.fit(ds);
+        plain.fit(ds);
         List<String> trained = DecayAllParameters.decayedParameters(decayed);
-        assertEquals(List.of("fc_W", "fc_b", "bn_gamma", "bn_beta", "logits_W", "logits_s"), trained);
+        assertEquals(expectTrained, trained);
         for (Map.Entry<String, INDArray> p : decayed.paramTable().entrySet()) {
             INDArray diff = p.getValue().sub(plain.paramTable().get(p.getKey()));
             if (trained.contains(p.getKey())) {
