@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# DL4J speed benchmarks (JMH): inference at batch 1/32/256 and training at batch 128 for LeNet and
-# ResNet-20, plus the ND4J matrix-multiply reference. Takes about 8 minutes on 2 cores.
+# DL4J speed benchmarks (JMH): inference at batch 1/32/256 for LeNet, ResNet-20 and ViT-tiny,
+# training at batch 128 for LeNet and ResNet-20, ResNet-20's convolution trunk in NCHW and NHWC at
+# batch 32/128/256, plus the ND4J matrix-multiply reference. Takes about 12 minutes on 2 cores.
 #   submit-scripts/benchmark.sh [OUT.md] [include-regex]
 # Writes a Markdown table (default target/benchmark-results.md); docs/PERFORMANCE.md quotes it.
 set -euo pipefail
