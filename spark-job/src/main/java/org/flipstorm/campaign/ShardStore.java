@@ -364,6 +364,8 @@ public final class ShardStore {
     private static final List<TrialColumn> COLUMNS = java.util.Arrays.stream(TrialColumn.values())
             .filter(c -> !c.partition()).toList();
     private static final MessageType FILE_SCHEMA = fileSchema();
+    /** Position in a trial {@link Row} of each file column. */
+    private static final int[] ROW_INDEX = COLUMNS.stream().mapToInt(TrialRows::index).toArray();
 
     /** Key-value metadata of every trial file: which schema and campaign its rows belong to, and who wrote them. */
     public static final String META_SCHEMA_VERSION = "flipstorm.schema_version";
@@ -381,15 +383,16 @@ public final class ShardStore {
         try (ParquetWriter<Group> w = groupWriter(conf, file, FILE_SCHEMA, meta)) {
             for (Row r : rows) {
                 Group g = groups.newGroup();
-                for (TrialColumn c : COLUMNS) {
-                    int i = TrialRows.index(c);
-                    switch (c.type()) {
-                        case STRING -> g.append(c.id(), r.getString(i));
-                        case LONG -> g.append(c.id(), r.getLong(i));
-                        case INT -> g.append(c.id(), r.getInt(i));
-                        case FLOAT -> g.append(c.id(), r.getFloat(i));
-                        case DOUBLE -> g.append(c.id(), r.getDouble(i));
-                        case BOOLEAN -> g.append(c.id(), r.getBoolean(i));
+                // Field k of the file schema is COLUMNS.get(k): values go in by position, not by name.
+                for (int k = 0; k < COLUMNS.size(); k++) {
+                    int i = ROW_INDEX[k];
+                    switch (COLUMNS.get(k).type()) {
+                        case STRING -> g.add(k, r.getString(i));
+                        case LONG -> g.add(k, r.getLong(i));
+                        case INT -> g.add(k, r.getInt(i));
+                        case FLOAT -> g.add(k, r.getFloat(i));
+                        case DOUBLE -> g.add(k, r.getDouble(i));
+                        case BOOLEAN -> g.add(k, r.getBoolean(i));
                     }
                 }
                 w.write(g);

@@ -29,7 +29,8 @@ public final class BenchmarkReport {
 
     public static void main(String[] args) throws IOException, RunnerException {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: BenchmarkReport JVM_OPTIONS_FILE OUT.md [include-regex]");
+            throw new IllegalArgumentException(
+                    "usage: BenchmarkReport JVM_OPTIONS_FILE OUT.md [include-regex [PARAM=V1,V2 ...]]");
         }
         List<String> jvm = new ArrayList<>(org.flipstorm.zoo.runtime.JvmOptions.read(Path.of(args[0])));
         jvm.add("-Xmx4g");
@@ -41,6 +42,14 @@ public final class BenchmarkReport {
                 .measurementIterations(5)
                 .measurementTime(TimeValue.seconds(4))
                 .jvmArgsAppend(jvm.toArray(String[]::new));
+        // PARAM=V1,V2 narrows a @Param, e.g. batch=256 for the yardstick of a campaign measurement.
+        for (int i = 3; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                throw new IllegalArgumentException("'" + args[i] + "': expected PARAM=V1,V2 (e.g. batch=256)");
+            }
+            opts.param(kv[0], kv[1].split(","));
+        }
         Collection<RunResult> results = new Runner(opts.build()).run();
         String table = table(results);
         System.out.println(table);

@@ -99,14 +99,17 @@ public enum TrialColumn {
     }
 
     private final Type type;
+    private final String id;
 
     TrialColumn(Type type) {
         this.type = type;
+        // Once per column: the Parquet writer asks for it for every value of every row.
+        this.id = name().toLowerCase(Locale.ROOT);
     }
 
     /** The column name in Parquet and SQL, e.g. {@code golden_top2diff}. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     /** The value type. */
