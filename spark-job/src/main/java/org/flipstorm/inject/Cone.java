@@ -50,9 +50,11 @@ final class Cone {
 
     /**
      * A convolution whose window would cover at least this share of its output map runs on the
-     * full map instead: a window that large saves little and costs its crops.
+     * full map instead: a window that large saves little and costs its crops. A quarter was best
+     * with random weights; with the trained ResNet-20 half measured as fast or faster on a small and
+     * a million-trial campaign (docs/PERFORMANCE.md, 2026-12-02 afternoon).
      */
-    static final double FULL_AREA = 0.25;
+    static final double FULL_AREA = 0.5;
 
     private final GraphVertex[] vertices;
     private final int[] topo;

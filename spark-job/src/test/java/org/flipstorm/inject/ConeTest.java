@@ -40,7 +40,7 @@ class ConeTest {
         // Every convolution, batch norm, ReLU and add of the three stages: all but pool, head and output.
         assertTrue(followed >= 60, followed + " sites followed");
         long[] runs = stack.coneVertexRuns();
-        // Stage by stage the windows outgrow a quarter of their maps, so most faults end on full maps.
+        // Stage by stage the windows outgrow Cone.FULL_AREA of their maps, so most faults end on full maps.
         assertTrue(runs[0] > 200, "windowed vertex runs " + runs[0] + " vs full " + runs[1]);
         assertTrue(stack.rowsMaskedEarly() > 0, "some random flips die on the way (a ReLU, a small low bit)");
     }
