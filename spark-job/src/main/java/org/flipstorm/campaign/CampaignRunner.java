@@ -291,6 +291,10 @@ public final class CampaignRunner {
                             + " Spark and I/O overhead %.0f ms per task; OpenMP threads per task %s%n", ran.size(),
                     ranTrials, secs, task, engine, 1000 * (task - engine) / ran.size(),
                     threads.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")));
+            String byLayer = layerTimeSummary(prepared.layers(), ran, commits, 5);
+            if (byLayer != null) {
+                out.println(byLayer);
+            }
             out.printf(Locale.ROOT, "wall time: %.1f s running shards, %.1f s more waiting for the activation"
                     + " histograms (%.1f s of work beside the shards), %.1f s the rest (lease, commits check,"
                     + " manifest)%n", shardNanos / 1e9, profileWaitNanos / 1e9, profileNanos / 1e9,
@@ -298,6 +302,42 @@ public final class CampaignRunner {
         }
         long trialsRun = ran.stream().mapToLong(s -> s.trials().size()).sum();
         return new Result(ctx.campaignId(), fs.makeQualified(dir).toString(), written, secs, trialsRun);
+    }
+
+    /**
+     * The layers whose faults took the most engine time in the shards that ran, costliest first:
+     * {@code top} of them with their share of the time spent on faults and the time per trial
+     * (summed over tasks, so on a machine running tasks side by side it is task time, not wall
+     * time). Null when the commits carry no per-layer times.
+     */
+    static String layerTimeSummary(List<TargetLayer> layers, List<Shard> ran, Map<Integer, ShardStore.Commit> commits,
+                                   int top) {
+        Map<Integer, Double> seconds = new java.util.HashMap<>();
+        Map<Integer, Long> trials = new java.util.HashMap<>();
+        for (Shard s : ran) {
+            commits.get(s.shardId()).layerSeconds().forEach((layer, secs) -> seconds.merge(layer, secs, Double::sum));
+            for (Trial t : s.trials()) {
+                trials.merge(t.layerIndex(), 1L, Long::sum);
+            }
+        }
+        double total = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (seconds.isEmpty() || total <= 0) {
+            return null;
+        }
+        Map<Integer, String> names = new java.util.HashMap<>();
+        for (TargetLayer l : layers) {
+            names.put(l.index(), l.name());
+        }
+        List<String> parts = seconds.entrySet().stream()
+                .sorted(Map.Entry.<Integer, Double>comparingByValue().reversed())
+                .limit(top)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f ms/trial (%.0f%%)",
+                        names.getOrDefault(e.getKey(), "layer " + e.getKey()),
+                        1000 * e.getValue() / Math.max(1, trials.getOrDefault(e.getKey(), 0L)),
+                        100 * e.getValue() / total))
+                .toList();
+        return String.format(Locale.ROOT, "engine time on faults %.1f s; costliest layers: %s", total,
+                String.join(", ", parts));
     }
 
     /**

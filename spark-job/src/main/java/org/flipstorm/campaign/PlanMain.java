@@ -89,9 +89,9 @@ public final class PlanMain implements Callable<Integer> {
             List<Trial> sample = first.trials().subList(0, Math.min(calibrate, first.trials().size()));
             Shard probe = new Shard(first.shardId(), sample.stream().mapToInt(Trial::imageIndex).distinct().sorted()
                     .toArray(), sample);
-            ShardRunner.run(p.context(), probe, Map.of()); // warm-up: model load, JIT
+            ShardRunner.run(p.context(), probe, Map.of(), new java.util.HashMap<>()); // warm-up: model load, JIT
             long t0 = System.nanoTime();
-            ShardRunner.run(p.context(), probe, Map.of());
+            ShardRunner.run(p.context(), probe, Map.of(), new java.util.HashMap<>());
             double secs = (System.nanoTime() - t0) / 1e9;
             double rate = sample.size() / secs;
             out.printf(Locale.ROOT, "calibration: %d trials in %.2f s on this JVM = %,.0f trials/s per task;"

@@ -28,10 +28,12 @@ final class ShardRunner {
         long t0 = System.nanoTime();
         GpuPinning.pin();
         int threads = TaskThreads.applyToThisTask();
-        List<Row> rows = run(ctx, shard, hadoop);
+        Map<Integer, Double> layerSeconds = new TreeMap<>();
+        List<Row> rows = run(ctx, shard, hadoop, layerSeconds);
         double engineSeconds = (System.nanoTime() - t0) / 1e9;
         return ShardStore.write(ShardStore.configuration(hadoop), new org.apache.hadoop.fs.Path(dirUri), runId,
-                shard.shardId(), rows, groupCounts(shard, rows), engineSeconds, t0, threads);
+                shard.shardId(), rows, groupCounts(shard, rows), new ShardStore.EngineTime(engineSeconds, layerSeconds),
+                t0, threads);
     }
 
     /** Trials and SDCs per group; {@code rows} are the shard's, in trial-id order like its trials. */
@@ -56,12 +58,17 @@ final class ShardRunner {
         return out;
     }
 
-    static List<Row> run(CampaignContext ctx, Shard shard, Map<String, String> hadoop) {
+    /**
+     * Runs a shard's trials; adds the seconds spent on each layer's faults (the clean pass
+     * excluded) to {@code layerSeconds}, keyed by layer index.
+     */
+    static List<Row> run(CampaignContext ctx, Shard shard, Map<String, String> hadoop, Map<Integer, Double> layerSeconds) {
         ImageSet data = ExecutorResources.images(ctx, hadoop);
         InjectionEngine engine = ExecutorResources.borrow(ctx);
         // An engine goes back to the pool only after a clean finish: a task that failed half-way
         // (a weight fault whose restore check failed, say) must not hand its network to the next task.
-        List<Row> rows = ctx.weightFaults() ? runWeights(ctx, shard, data, engine) : runActivations(ctx, shard, data, engine);
+        List<Row> rows = ctx.weightFaults() ? runWeights(ctx, shard, data, engine, layerSeconds)
+                : runActivations(ctx, shard, data, engine, layerSeconds);
         ExecutorResources.release(ctx, engine);
         return rows;
     }
@@ -75,7 +82,8 @@ final class ShardRunner {
     }
 
     /** Weight faults: each trial corrupts one weight and classifies its image, re-run from the layer. */
-    private static List<Row> runWeights(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine) {
+    private static List<Row> runWeights(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine,
+                                        Map<Integer, Double> layerSeconds) {
         GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()));
         Map<Integer, Integer> rowOfImage = rowOfImage(shard);
         WeightFaults weights = new WeightFaults(engine);
@@ -88,8 +96,10 @@ final class ShardRunner {
             GoldenPass one = onePass.computeIfAbsent(t.imageIndex(),
                     i -> golden.rows(new int[] {rowOfImage.get(i)}));
             Fault f = new Fault(t.trialId(), 0, label, t.neuronIndex(), t.bit(), t.mask());
+            long start = System.nanoTime();
             TrialResult r = weights.inject(one, t.layerIndex(), WeightFaults.WEIGHTS, f, ctx.corruption(t.layerIndex()),
                     new int[] {label}).get(0);
+            layerSeconds.merge(t.layerIndex(), (System.nanoTime() - start) / 1e9, Double::sum);
             rows.add(TrialRows.toRow(ctx, t, label, r));
         }
         rows.sort((a, b) -> Long.compare(a.getLong(1), b.getLong(1)));
@@ -97,7 +107,8 @@ final class ShardRunner {
     }
 
     /** Activation faults: one clean pass of the shard's images, then each layer's faults batched. */
-    private static List<Row> runActivations(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine) {
+    private static List<Row> runActivations(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine,
+                                            Map<Integer, Double> layerSeconds) {
         GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()));
         Map<Integer, Integer> rowOfImage = rowOfImage(shard);
         Map<Integer, List<Trial>> byLayer = new TreeMap<>();
@@ -112,7 +123,9 @@ final class ShardRunner {
                 faults.add(new Fault(t.trialId(), rowOfImage.get(t.imageIndex()), data.label(t.imageIndex()),
                         t.neuronIndex(), t.bit(), t.mask()));
             }
+            long start = System.nanoTime();
             List<TrialResult> results = engine.inject(golden, e.getKey(), faults, ctx.corruption(e.getKey()));
+            layerSeconds.merge(e.getKey(), (System.nanoTime() - start) / 1e9, Double::sum);
             for (int i = 0; i < trials.size(); i++) {
                 rows.add(TrialRows.toRow(ctx, trials.get(i), faults.get(i).label(), results.get(i)));
             }

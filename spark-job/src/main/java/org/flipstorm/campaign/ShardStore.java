@@ -73,10 +73,13 @@ public final class ShardStore {
      * @param executor the JVM that ran the shard; null in commits written before it was recorded
      * @param taskThreads OpenMP threads the task ran its native work with ({@link TaskThreads}); 0 in
      *     commits written before it was recorded
+     * @param layerSeconds of {@code engineSeconds}, the time spent on each layer's faults, by layer
+     *     index (the clean pass and model loading excluded); empty in commits written before it was
+     *     recorded
      */
     public record Commit(int shardId, long rows, double engineSeconds, double taskSeconds,
                          Map<Integer, RoundSchedule.Count> groups, List<CommittedFile> files,
-                         ExecutorReport executor, int taskThreads)
+                         ExecutorReport executor, int taskThreads, Map<Integer, Double> layerSeconds)
             implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
 
@@ -84,8 +87,17 @@ public final class ShardStore {
         public Commit {
             groups = groups == null ? Map.of() : Map.copyOf(groups);
             files = files == null ? List.of() : List.copyOf(files);
+            layerSeconds = layerSeconds == null ? Map.of() : Map.copyOf(layerSeconds);
         }
     }
+
+    /**
+     * A task's engine time: in all (model and images loaded, clean pass, faults), and per layer's faults.
+     *
+     * @param seconds the whole
+     * @param layerSeconds by layer index
+     */
+    public record EngineTime(double seconds, Map<Integer, Double> layerSeconds) {}
 
     /**
      * One file of a committed shard.
@@ -193,7 +205,7 @@ public final class ShardStore {
      * Writes and commits one shard's rows (in {@link TrialRows#SCHEMA} order). Returns the commit.
      */
     public static Commit write(Configuration conf, Path campaignDir, String runId, int shardId, List<Row> rows,
-                               Map<Integer, RoundSchedule.Count> groups, double engineSeconds,
+                               Map<Integer, RoundSchedule.Count> groups, EngineTime engine,
                                long taskStartNanos, int taskThreads) throws IOException {
         FileSystem fs = campaignDir.getFileSystem(conf);
         Store store = fs instanceof LocalFileSystem ? new LocalStore() : new HadoopStore(fs, conf, campaignDir);
@@ -223,8 +235,8 @@ public final class ShardStore {
                 String rel = m.getValue().toUri().getPath().substring(root.length()).replaceFirst("^/", "");
                 files.add(new CommittedFile(rel, store.length(m.getValue()), rowsOf.get(m.getValue())));
             }
-            Commit c = new Commit(shardId, rows.size(), engineSeconds, (System.nanoTime() - taskStartNanos) / 1e9,
-                    groups, files, ExecutorReport.current(), taskThreads);
+            Commit c = new Commit(shardId, rows.size(), engine.seconds(), (System.nanoTime() - taskStartNanos) / 1e9,
+                    groups, files, ExecutorReport.current(), taskThreads, engine.layerSeconds());
             Path markerTmp = new Path(staging, "marker.json");
             store.write(markerTmp, JSON.writeValueAsBytes(c));
             store.moveReplacing(markerTmp, marker(campaignDir, shardId));

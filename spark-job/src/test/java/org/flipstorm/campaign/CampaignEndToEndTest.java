@@ -49,6 +49,8 @@ class CampaignEndToEndTest {
         assertEquals(0, o.status(), o.err());
         assertTrue(o.out().contains("done: 300 trials"), o.out());
         assertTrue(o.out().contains("); DL4J convolutions native_helper on every one"), o.out());
+        assertTrue(o.out().matches("(?s).*\nengine time on faults [0-9.]+ s; costliest layers: \\S+ [0-9.]+ ms/trial.*"),
+                o.out());
         return output.resolve("t");
     }
 
@@ -59,6 +61,16 @@ class CampaignEndToEndTest {
         Path second = runCampaign(dir.resolve("run2"));
 
         Dataset<Row> a = Fixtures.reader().read().parquet(first.resolve("trials").toString());
+        Map<Integer, ShardStore.Commit> commits = ShardStore.verified(
+                org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+                new org.apache.hadoop.fs.Path(first.toUri()), System.out);
+        assertFalse(commits.isEmpty());
+        for (ShardStore.Commit c : commits.values()) {
+            // Every shard of this plan holds faults of all six layers; their times are part of the engine's.
+            assertEquals(java.util.Set.of(0, 1, 2, 3, 4, 5), c.layerSeconds().keySet(), c.toString());
+            double layers = c.layerSeconds().values().stream().mapToDouble(Double::doubleValue).sum();
+            assertTrue(layers > 0 && layers <= c.engineSeconds(), layers + " s of " + c.engineSeconds());
+        }
         List<String> expected = Arrays.asList(TrialRows.SCHEMA.fieldNames());
         assertEquals(expected.stream().sorted().toList(), Arrays.stream(a.columns()).sorted().toList());
         assertEquals(300, a.count(), "6 layers x 50 trials");
@@ -139,6 +151,33 @@ class CampaignEndToEndTest {
         assertTrue(lines.get(1).startsWith("warning: executor 2 on b: convolutions java_fallback, OMP_NUM_THREADS unset;"),
                 lines.get(1));
         assertEquals(List.of(), CampaignRunner.executorSummary(List.of()));
+    }
+
+    @Test
+    void theCostliestLayersAreNamedWithTheirTimePerTrial() {
+        List<TargetLayer> layers = List.of(new TargetLayer(0, "conv1", 10, 1f), new TargetLayer(3, "fc", 5, 1f),
+                new TargetLayer(7, "logits", 2, 1f));
+        List<Trial> trials = new java.util.ArrayList<>();
+        long id = 0;
+        for (int layer : new int[] {0, 3, 7}) {
+            for (int i = 0; i < 4; i++) {
+                trials.add(new Trial(id++, 0, layer, 0, 0, 1, layer));
+            }
+        }
+        Shard a = new Shard(0, new int[] {0}, trials.subList(0, 6));
+        Shard b = new Shard(1, new int[] {0}, trials.subList(6, 12));
+        Map<Integer, ShardStore.Commit> commits = Map.of(
+                0, commit(0, Map.of(0, 0.005, 3, 0.001)),
+                1, commit(1, Map.of(3, 0.002, 7, 0.002)));
+        // conv1: 5 ms over its 4 trials; fc: 1 + 2 ms over 4 (two shards); logits: 2 ms over 4; 10 ms in all.
+        assertEquals("engine time on faults 0.0 s; costliest layers: conv1 1.25 ms/trial (50%), fc 0.75 ms/trial"
+                + " (30%)", CampaignRunner.layerTimeSummary(layers, List.of(a, b), commits, 2));
+        assertEquals(null, CampaignRunner.layerTimeSummary(layers, List.of(a), Map.of(0, commit(0, Map.of())), 5),
+                "a commit from before per-layer times has none to show");
+    }
+
+    private static ShardStore.Commit commit(int shard, Map<Integer, Double> layerSeconds) {
+        return new ShardStore.Commit(shard, 6, 1, 1, Map.of(), List.of(), null, 1, layerSeconds);
     }
 
     @Test
