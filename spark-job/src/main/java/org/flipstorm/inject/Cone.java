@@ -72,6 +72,10 @@ final class Cone {
     private long maskedEarly;
     private long windowedVertexRuns;
     private long fullVertexRuns;
+    private double windowedMacs;
+    private double fullMacs;
+    private long windowedNanos;
+    private long fullNanos;
 
     Cone(GraphVertex[] vertices, int[] topo, int[] topoPosition, int[] siteOfVertex, int inputVertex,
          int outputVertex) {
@@ -147,6 +151,28 @@ final class Cone {
     /** Vertex runs on windows and on full maps so far (one run of a batch counts once). */
     long[] vertexRuns() {
         return new long[] {windowedVertexRuns, fullVertexRuns};
+    }
+
+    /**
+     * The work done so far: multiply-adds of convolution and dense layers run on windows and on
+     * full maps (batch norm, activations and adds are left out), and the wall time of each phase.
+     */
+    record Work(double windowedMacs, double fullMacs, long windowedNanos, long fullNanos) {}
+
+    Work work() {
+        return new Work(windowedMacs, fullMacs, windowedNanos, fullNanos);
+    }
+
+    /**
+     * Multiply-adds of a convolution or dense layer per output value of one channel: its weights
+     * per output channel; zero for other vertices.
+     */
+    static double macsPerOutput(GraphVertex vertex) {
+        if (!(vertex instanceof LayerVertex lv) || !lv.getLayer().paramTable().containsKey("W")) {
+            return 0;
+        }
+        INDArray w = lv.getLayer().getParam("W");
+        return w.rank() == 4 ? w.length() / (double) w.size(0) : w.size(0);
     }
 
     /** The value of one vertex for the batch rows: a window of every channel; golden outside it. */
@@ -251,10 +277,12 @@ final class Cone {
                 continue;
             }
             VertexIndices[] ins = vertices[v].getInputVertices();
+            long started = System.nanoTime();
             Window out = windowed ? windowed(v, ins, windows, golden, batch.images) : null;
             if (out != null) {
                 windowedVertexRuns++;
                 windows[v] = out;
+                windowedNanos += System.nanoTime() - started;
             } else {
                 windowed = false;
                 INDArray[] inputs = new INDArray[ins.length];
@@ -268,6 +296,8 @@ final class Cone {
                 }
                 full[v] = CleanPass.vertex(vertices[v], inputs, mgr);
                 fullVertexRuns++;
+                fullMacs += macsPerOutput(vertices[v]) * full[v].length();
+                fullNanos += System.nanoTime() - started;
             }
             for (VertexIndices in : ins) {
                 int u = in.getVertexIndex();
@@ -434,6 +464,7 @@ final class Cone {
                             .reshape(-1)}, new INDArray[] {result}, cfg)
                     : new Conv2D(new INDArray[] {input, weights}, new INDArray[] {result}, cfg);
             Nd4j.exec(op);
+            windowedMacs += macsPerOutput(vertices[v]) * result.length();
             result = conf.getActivationFn().getActivation(result, false);
         } else if (kind == Kind.PER_ELEMENT) {
             Window in = windows[ins[0].getVertexIndex()];

@@ -219,6 +219,28 @@ public final class GraphStack implements InjectableNetwork {
         return cone.vertexRuns();
     }
 
+    /**
+     * The multiply-adds of convolution and dense layers {@link #suffixOfPoints} ran so far, on
+     * windows and on full maps, and the seconds of each phase.
+     */
+    public ConeWork coneWork() {
+        Cone.Work w = cone.work();
+        return new ConeWork(w.windowedMacs(), w.fullMacs(), w.windowedNanos() / 1e9, w.fullNanos() / 1e9);
+    }
+
+    /** Multiply-adds of convolution and dense layers in one image's clean forward pass. */
+    public double forwardMacsPerImage(GoldenPass golden) {
+        double macs = 0;
+        long images = golden.activations()[0].size(0);
+        for (int s = 0; s < size(); s++) {
+            macs += Cone.macsPerOutput(vertices[siteVertex[s]]) * (golden.activations()[s].length() / images);
+        }
+        return macs;
+    }
+
+    /** Work done by the cone: multiply-adds on windows and on full maps, and the seconds each took. */
+    public record ConeWork(double windowedMacs, double fullMacs, double windowedSeconds, double fullSeconds) {}
+
     private int consumers(int v) {
         VertexIndices[] outs = vertices[v].getOutputVertices();
         return outs == null ? 0 : outs.length;

@@ -65,6 +65,40 @@ class ConeTest {
         assertEquals(stack.goldenOutput(golden).getRow(1), out.getRow(0));
         assertEquals(1, stack.rowsMaskedEarly());
         assertEquals(0, stack.coneVertexRuns()[0] + stack.coneVertexRuns()[1], "nothing ran");
+        assertEquals(new GraphStack.ConeWork(0, 0, 0, 0), stack.coneWork());
+    }
+
+    @Test
+    void workIsCountedInMultiplyAdds() {
+        ComputationGraph net = ResNetCifar.build(ResNetCifar.Options.resnet20Cifar10(12));
+        GraphStack stack = (GraphStack) InjectableNetworks.of(net);
+        GoldenPass golden = stack.golden(SuffixNoise.images(8, 2, 3, 32, 32));
+        // By hand: stem 16x27, stage 1 six 16x144, stage 2 32x144 + 1x1 projection 32x16 + five 32x288,
+        // stage 3 64x288 + 64x32 + five 64x576 multiply-adds per output pixel, then the 64 -> 10 dense layer.
+        double byHand = 1024 * (16 * 27 + 6 * 16 * 144) + 256 * (32 * 144 + 32 * 16 + 5 * 32 * 288)
+                + 64 * (64 * 288 + 64 * 32 + 5 * 64 * 576) + 64 * 10;
+        assertEquals(byHand, stack.forwardMacsPerImage(golden), 0.5);
+
+        // After the last convolution only the dense layer multiplies: 640 per row that survives the
+        // ReLU after the add (a flip can die there), nothing on windows.
+        int last = stack.indexOf("s3b3_b_conv");
+        stack.suffixOfPoints(last, golden, new int[] {0, 1}, new long[] {5, 900}, new float[] {1e3f, -1e3f});
+        long ran = 2 - stack.rowsMaskedEarly();
+        assertTrue(ran > 0, "both flips died");
+        GraphStack.ConeWork w = stack.coneWork();
+        assertEquals(0, w.windowedMacs());
+        assertEquals(ran * 640, w.fullMacs(), 0.5);
+
+        // From the stem the window runs through stage 1's convolutions before going full: some work
+        // on windows, less in all than the rest of a forward pass.
+        int stem = stack.indexOf("stem_conv");
+        stack.suffixOfPoints(stem, golden, new int[] {1}, new long[] {16 * 32 + 16}, new float[] {1e3f});
+        GraphStack.ConeWork after = stack.coneWork();
+        double windowed = after.windowedMacs() - w.windowedMacs();
+        double full = after.fullMacs() - w.fullMacs();
+        assertTrue(windowed > 0, "windowed " + windowed);
+        assertTrue(windowed + full < byHand - 1024 * 16 * 27, windowed + " + " + full + " vs " + byHand);
+        assertTrue(after.windowedSeconds() > 0 && after.fullSeconds() > 0, after.toString());
     }
 
     @Test
