@@ -72,6 +72,19 @@ public final class Fixtures {
                 dir);
     }
 
+    /**
+     * Saves a two-block ViT (patch 4, width 16, two heads; seeded weights, untrained) with the cosine
+     * head on seeded random unit rows (the {@code cosine_random} ablation, the text-guided head's
+     * structure) for 28x28x1 input into {@code dir}.
+     */
+    static Path saveTinyVit(Path dir) throws IOException {
+        org.flipstorm.zoo.nets.NetSpec spec = new org.flipstorm.zoo.nets.NetSpec(1, 28, 28, 10,
+                org.flipstorm.zoo.train.RandomRows.unitGaussian(10, 16, 3), new org.nd4j.linalg.learning.config.Adam(1e-3),
+                0, 5);
+        return save(org.flipstorm.zoo.nets.VisionTransformer.build(spec, 4, 16, 2, 2, 32), "tiny-vit",
+                org.flipstorm.zoo.nets.VisionTransformer.VIT_TINY, dir);
+    }
+
     /** Saves an untrained 28x28x1, 10-class network as {@code dir/ID.zip} with a card. */
     private static Path save(Model net, String id, String architecture, Path dir) throws IOException {
         ModelCard card = new ModelCard(id, architecture, "baseline", "fashion-mnist",

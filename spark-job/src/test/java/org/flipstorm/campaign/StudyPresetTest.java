@@ -9,7 +9,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import java.util.Optional;
+import org.flipstorm.inject.InjectableNetworks;
 import org.flipstorm.inject.RangeProfile;
+import org.flipstorm.zoo.data.IdxDataset;
+import org.flipstorm.zoo.data.ImageSet;
+import org.flipstorm.zoo.store.ModelStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +32,12 @@ class StudyPresetTest {
     }
 
     private Dataset<Row> run(String preset) {
-        Fixtures.Outcome o = Fixtures.campaign("../conf/study-" + preset + ".conf", "--set", "campaign.model=" + MODEL,
-                "--set", "campaign.images.path=" + Fixtures.SLICE, "--set", "campaign.trials-per-layer=40",
+        return run(preset, MODEL, 40);
+    }
+
+    private Dataset<Row> run(String preset, Path model, int trialsPerLayer) {
+        Fixtures.Outcome o = Fixtures.campaign("../conf/study-" + preset + ".conf", "--set", "campaign.model=" + model,
+                "--set", "campaign.images.path=" + Fixtures.SLICE, "--set", "campaign.trials-per-layer=" + trialsPerLayer,
                 "--set", "campaign.output=" + dir, "--set", "campaign.name=" + preset,
                 "--set", "campaign.images-per-shard=50");
         assertEquals(0, o.status(), o.err());
@@ -58,6 +67,46 @@ class StudyPresetTest {
             assertTrue(split.contains(r.<Integer>getAs("image_index")), "image outside the held-out split");
             assertEquals((int) r.<Integer>getAs("label"), (int) r.<Integer>getAs("golden_top1"));
             assertTrue(r.<Float>getAs("golden_top2diff") > 0);
+        }
+    }
+
+    /**
+     * A vision transformer with the cosine head (a two-block ViT of the zoo's builder, untrained)
+     * through both presets that need a range profile: the sites GoldenEye hooks in a transformer
+     * (the patch convolution, the Q, K, V, attention output and MLP projections of every block, the
+     * head's projection and its pre-scale cosine), values bounded by the detector, INT8 on its grid.
+     */
+    @Test
+    void aVisionTransformerRunsThroughTheGoldenEyeAndInt8Presets() throws Exception {
+        Path vit = Fixtures.saveTinyVit(dir.resolve("vit"));
+        ModelStore.LoadedModel m = ModelStore.load(vit);
+        ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Fixtures.SLICE));
+        RangeProfile.profile(InjectableNetworks.of(m.network()), slice, null, 500, 100, m.card().modelId(),
+                m.card().weightsSha256()).write(RangeProfile.pathFor(vit));
+        RangeProfile ranges = RangeProfile.read(RangeProfile.pathFor(vit));
+
+        Dataset<Row> rows = run("goldeneye", vit, 8);
+        Set<String> layers = new TreeSet<>(rows.select("layer_name").distinct().as(
+                org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        Set<String> expected = new TreeSet<>(List.of("patch", "text_proj", "cosine"));
+        for (String block : List.of("b1", "b2")) {
+            for (String site : List.of("_q", "_k", "_v", "_proj", "_fc1", "_fc2")) {
+                expected.add(block + site);
+            }
+        }
+        assertEquals(expected, layers);
+        assertEquals(expected.size() * 8L, rows.count());
+        for (Row r : rows.collectAsList()) {
+            float after = r.getAs("value_after");
+            assertTrue(Math.abs(after) <= ranges.maxAbs(r.<Integer>getAs("layer_index")), "detector bounds " + after);
+            assertEquals("vit_tiny", r.getAs("architecture"));
+        }
+
+        Dataset<Row> int8 = run("int8", vit, 8);
+        assertEquals(expected.size() * 8L, int8.count());
+        for (Row r : int8.collectAsList()) {
+            double q = r.<Float>getAs("value_after") / (ranges.maxAbs(r.<Integer>getAs("layer_index")) / 128.0);
+            assertEquals(Math.rint(q), q, 1e-3, "value_after on the int8 grid");
         }
     }
 
