@@ -254,7 +254,7 @@ final class Cone {
                     != Float.floatToRawIntBits(siteGold.get((int) (rowImages[r] * (long) channels * plane + neuronOf[r])));
         }
 
-        first.set(Nd4j.create(firstValues, new long[] {rows, channels, 1, 1}, 'c'));
+        first.set(array(firstValues, rows, channels, 1, 1));
         Window[] windows = new Window[vertices.length];
         INDArray[] full = new INDArray[vertices.length];
         int[] pending = new int[vertices.length];
@@ -455,8 +455,8 @@ final class Cone {
             }
             int u = ins[0].getVertexIndex();
             float[] crop = crop(u, golden, images, in, cropTop, cropLeft, cropH, cropW);
-            INDArray input = Nd4j.create(crop, new long[] {rows, in.channels, cropH, cropW}, 'c');
-            result = Nd4j.create(DataType.FLOAT, rows, out.channels, out.height, out.width);
+            INDArray input = array(crop, rows, in.channels, cropH, cropW);
+            result = Nd4j.createUninitialized(DataType.FLOAT, rows, out.channels, out.height, out.width);
             Conv2DConfig cfg = valid[v];
             INDArray weights = lv.getLayer().getParam("W").castTo(DataType.FLOAT);
             Conv2D op = conf.hasBias()
@@ -521,8 +521,14 @@ final class Cone {
             INDArray[] inputs = new INDArray[ins.length];
             for (int i = 0; i < ins.length; i++) {
                 int u = ins[i].getVertexIndex();
-                float[] crop = crop(u, golden, images, windows[u], out.top, out.left, h, wd);
-                inputs[i] = Nd4j.create(crop, new long[] {rows, out.channels, h, wd}, 'c');
+                Window w = windows[u];
+                if (w != null && w.height == h && w.width == wd && java.util.Arrays.equals(w.top, out.top)
+                        && java.util.Arrays.equals(w.left, out.left)) {
+                    // The input's window is the union already (a residual branch that grew from the shortcut's).
+                    inputs[i] = w.values();
+                } else {
+                    inputs[i] = array(crop(u, golden, images, w, out.top, out.left, h, wd), rows, out.channels, h, wd);
+                }
             }
             result = CleanPass.vertex(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
         }
@@ -634,7 +640,7 @@ final class Cone {
             left[r] = Math.max(0, Math.min(boxLeft[r], w.mapWidth - newW));
         }
         float[] data = crop(v, golden, images, w, top, left, newH, newW);
-        w.set(Nd4j.create(data, new long[] {rows, w.channels, newH, newW}, 'c'));
+        w.set(array(data, rows, w.channels, newH, newW));
         w.top = top;
         w.left = left;
         w.height = newH;
@@ -693,8 +699,18 @@ final class Cone {
         int[] top = new int[images.length];
         int[] left = new int[images.length];
         float[] data = crop(u, golden, images, w, top, left, w.mapHeight, w.mapWidth);
-        return Nd4j.create(data, new long[] {images.length, w.channels, w.mapHeight, w.mapWidth}, 'c')
+        return array(data, images.length, w.channels, w.mapHeight, w.mapWidth)
                 .castTo(map.dataType());
+    }
+
+    /**
+     * A native c-order float array holding {@code data}, copied in one bulk move: faster than
+     * {@code Nd4j.create(float[], ...)}, which zeroes the new array and then stores element by element.
+     */
+    private static INDArray array(float[] data, long... shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        a.data().asNioFloat().put(data);
+        return a;
     }
 
     private int affectedConsumers(int v, boolean[] affected) {
