@@ -13,6 +13,9 @@
 # before a session ends.
 # Every 5 minutes the trainer's resident memory is appended to the log, so a native-memory leak
 # shows early.
+# STUDY_JOBS (a regular expression, default: all) keeps only the models whose id matches, so two
+# instances can train different models side by side, e.g. STUDY_JOBS=^resnet20 and STUDY_JOBS=^vit
+# with OMP_NUM_THREADS=1 each on a 2-core machine.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 2 || $# -gt 3 ]]; then
@@ -60,6 +63,9 @@ fi
 
 for job in "${jobs[@]}"; do
   IFS='|' read -r id arch dataset dir head recipe <<< "$job"
+  if [[ -n "${STUDY_JOBS:-}" && ! "$id" =~ $STUDY_JOBS ]]; then
+    continue
+  fi
   out="$here/model-zoo/models/$id.zip"
   if [[ -f "$out" ]]; then
     echo "$(date -u +%FT%TZ) $id: finished earlier ($out)"
