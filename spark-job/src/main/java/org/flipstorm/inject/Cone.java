@@ -67,6 +67,8 @@ final class Cone {
     private final boolean[] masks;
     /** For each convolution vertex, its kernel run without padding (the window brings its halo). */
     private final Conv2DConfig[] valid;
+    /** Per vertex, {@link #macsPerOutput}: looked up once, not at every run of the vertex. */
+    private final double[] macs;
     private final Map<INDArray, View> views = new IdentityHashMap<>();
     private GoldenPass viewsOf;
     private long maskedEarly;
@@ -88,6 +90,7 @@ final class Cone {
         this.kinds = new Kind[vertices.length];
         this.masks = new boolean[vertices.length];
         this.valid = new Conv2DConfig[vertices.length];
+        this.macs = new double[vertices.length];
         for (int v = 0; v < vertices.length; v++) {
             kinds[v] = kindOf(vertices[v]);
             if (kinds[v] == Kind.CONVOLUTION) {
@@ -100,6 +103,7 @@ final class Cone {
                         .weightsFormat(WeightsFormat.OIYX).build();
             }
             masks[v] = vertices[v] instanceof LayerVertex lv && lv.getLayer().conf().getLayer() instanceof ActivationLayer;
+            macs[v] = macsPerOutput(vertices[v]);
         }
     }
 
@@ -296,7 +300,7 @@ final class Cone {
                 }
                 full[v] = CleanPass.vertex(vertices[v], inputs, mgr);
                 fullVertexRuns++;
-                fullMacs += macsPerOutput(vertices[v]) * full[v].length();
+                fullMacs += macs[v] * full[v].length();
                 fullNanos += System.nanoTime() - started;
             }
             for (VertexIndices in : ins) {
@@ -464,7 +468,7 @@ final class Cone {
                             .reshape(-1)}, new INDArray[] {result}, cfg)
                     : new Conv2D(new INDArray[] {input, weights}, new INDArray[] {result}, cfg);
             Nd4j.exec(op);
-            windowedMacs += macsPerOutput(vertices[v]) * result.length();
+            windowedMacs += macs[v] * result.length();
             result = conf.getActivationFn().getActivation(result, false);
         } else if (kind == Kind.PER_ELEMENT) {
             Window in = windows[ins[0].getVertexIndex()];

@@ -20,7 +20,6 @@ import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.flipstorm.zoo.store.ModelStore;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * How much work the cone of influence leaves per trial on a trained graph, and how fast it does it:
@@ -98,12 +97,13 @@ public final class ConeWork {
         md.append("| batch | stage (map) | sites | trials | dropped early | MACs on windows | MACs on full maps |"
                 + " ms/trial on windows | ms/trial on full maps | ms/trial | trials per clean image | at clean efficiency |\n");
         md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        int faults = Integer.parseInt(opt.get("faults"));
+        long seed = Long.parseLong(opt.get("seed"));
         for (String b : opt.get("batches").split(",")) {
             int batch = Integer.parseInt(b.trim());
             // The first pass warms oneDNN's kernels up for this batch size; the second is reported.
-            run(stack, golden, batch, Integer.parseInt(opt.get("faults")), Long.parseLong(opt.get("seed")));
-            Map<String, Tally> stages = run(stack, golden, batch, Integer.parseInt(opt.get("faults")),
-                    Long.parseLong(opt.get("seed")));
+            run(stack, golden, batch, faults, seed);
+            Map<String, Tally> stages = run(stack, golden, batch, faults, seed);
             Tally all = new Tally();
             for (Map.Entry<String, Tally> e : stages.entrySet()) {
                 row(md, batch, e.getKey(), e.getValue(), forward, cleanMs);
@@ -203,7 +203,6 @@ public final class ConeWork {
         int reps = 20;
         long started = System.nanoTime();
         for (int i = 0; i < reps; i++) {
-            Nd4j.getExecutioner().commit();
             stack.output(batch);
         }
         return (System.nanoTime() - started) / 1e6 / (reps * 256.0);
