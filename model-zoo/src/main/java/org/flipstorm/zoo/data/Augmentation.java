@@ -16,12 +16,38 @@ public record Augmentation(int pad, boolean flip) {
     public static final Augmentation NONE = new Augmentation(0, false);
     /** The standard CIFAR recipe: pad 4 and crop, random horizontal flip. */
     public static final Augmentation CIFAR = new Augmentation(4, true);
+    /** Horizontal flip only, for small grey images where a 4-pixel shift removes too much. */
+    public static final Augmentation FLIP = new Augmentation(0, true);
 
     /** Checks the padding. */
     public Augmentation {
         if (pad < 0) {
             throw new IllegalArgumentException("padding " + pad + " must be >= 0");
         }
+    }
+
+    /**
+     * The augmentation a training option names: {@code none}, {@code flip} or {@code crop-flip}
+     * (pad 4, crop, flip).
+     */
+    public static Augmentation named(String name) {
+        return switch (name) {
+            case "none" -> NONE;
+            case "flip" -> FLIP;
+            case "crop-flip" -> CIFAR;
+            default -> throw new IllegalArgumentException("augmentation '" + name
+                    + "' unknown; expected none, flip or crop-flip");
+        };
+    }
+
+    /** What this does, in words, for cards and logs. */
+    public String describe() {
+        if (isNone()) {
+            return "none";
+        }
+        String crop = pad == 0 ? "" : "pad-" + pad + " random crop";
+        String mirror = flip ? "horizontal flip" : "";
+        return crop.isEmpty() ? mirror : mirror.isEmpty() ? crop : crop + " + " + mirror;
     }
 
     /** True if this changes nothing. */

@@ -109,7 +109,7 @@ public final class TrainCommand implements Callable<Integer> {
     String milestones;
     @Option(names = "--gamma", paramLabel = "G", defaultValue = "0.1", description = "Step schedule factor (default: ${DEFAULT-VALUE}).")
     double gamma;
-    @Option(names = "--augment", paramLabel = "NAME", description = "crop-flip or none (default: none for LeNet).")
+    @Option(names = "--augment", paramLabel = "NAME", description = "crop-flip (pad 4, random crop, horizontal flip), flip or none (default: none for LeNet, crop-flip otherwise).")
     String augment;
     @Option(names = "--normalize", paramLabel = "BOOL", description = "Per-channel normalisation from the training split (default: false for LeNet, true otherwise).")
     String normalize;
@@ -190,12 +190,12 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup-epochs " + warmupEpochs + " must be >= 0 and < --epochs "
                     + epochs);
         }
-        Augmentation augmentation = switch (augmentName) {
-            case "none" -> Augmentation.NONE;
-            case "crop-flip" -> Augmentation.CIFAR;
-            default -> throw new IllegalArgumentException("--augment '" + augmentName
-                    + "' unknown; expected crop-flip or none");
-        };
+        Augmentation augmentation;
+        try {
+            augmentation = Augmentation.named(augmentName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--augment: " + e.getMessage(), e);
+        }
 
         ImageSet train = Datasets.load(datasetId, "train", dataDir);
         int limit = or(trainLimit, train.size());
@@ -253,7 +253,7 @@ public final class TrainCommand implements Callable<Integer> {
             case "step" -> "step x" + gamma + " at epochs " + java.util.Arrays.toString(milestoneEpochs);
             default -> "constant";
         };
-        String augmentText = augmentation.isNone() ? "none" : "pad-4 random crop + horizontal flip";
+        String augmentText = augmentation.describe();
 
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("arch", arch);

@@ -83,4 +83,18 @@ class AugmentationTest {
         }
         assertTrue(mirrored, "a fair coin flips at least once in 20 epochs");
     }
+
+    @Test
+    void namedAugmentationsAreTheThreeRecipesAndAnUnknownNameIsRefusedWithTheChoices() {
+        assertEquals(Augmentation.NONE, Augmentation.named("none"));
+        assertEquals(new Augmentation(0, true), Augmentation.named("flip"));
+        assertEquals(new Augmentation(4, true), Augmentation.named("crop-flip"));
+        assertEquals("none", Augmentation.named("none").describe());
+        assertEquals("horizontal flip", Augmentation.named("flip").describe());
+        assertEquals("pad-4 random crop + horizontal flip", Augmentation.named("crop-flip").describe());
+        assertEquals("pad-2 random crop", new Augmentation(2, false).describe());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Augmentation.named("mixup"));
+        assertTrue(e.getMessage().contains("'mixup'") && e.getMessage().contains("none, flip or crop-flip"),
+                e.getMessage());
+    }
 }
