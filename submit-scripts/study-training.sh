@@ -95,7 +95,12 @@ for job in "${jobs[@]}"; do
     --time-budget "${left}s" --resume || status=$?
   kill "$watcher" 2>/dev/null || true
   if (( status != 0 )); then
-    echo "$(date -u +%FT%TZ) $id: stopped with exit $status (3: time budget spent; resume with the same command)"
+    case "$status" in
+      3) why="time budget spent; resume with the same command" ;;
+      137) why="killed (SIGKILL: often the kernel's out-of-memory killer, see dmesg); resume with the same command" ;;
+      *) why="failed; the lines above say why" ;;
+    esac
+    echo "$(date -u +%FT%TZ) $id: stopped with exit $status ($why)"
     exit "$status"
   fi
   # The card the training writes has no activation profile; this measures it (every layer's max
