@@ -24,6 +24,8 @@ public final class Trainer {
     private final Augmentation augmentation;
     private Consumer<String> progress = s -> {};
     private double progressEverySeconds = 30;
+    private double collectEverySeconds;
+    private long collections;
 
     /** Statistics of one epoch: mean minibatch loss, wall time and throughput. */
     public record EpochStats(int epoch, double meanLoss, double seconds, double imagesPerSecond) {}
@@ -62,6 +64,26 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Asks the JVM for a full collection at most every {@code seconds} of training (0: never).
+     * ND4J frees an array's native memory only once the collector has found its Java object
+     * unreachable; a training step makes many arrays whose Java objects are small, so on a large
+     * heap the collector runs too seldom and native memory runs ahead of it (a ViT-tiny trainer
+     * reached 14.8 GB resident in 9 minutes and was killed by the kernel).
+     */
+    public Trainer collectEvery(double seconds) {
+        if (!(seconds >= 0)) {
+            throw new IllegalArgumentException("collection interval " + seconds + " s; expected 0 (never) or more");
+        }
+        this.collectEverySeconds = seconds;
+        return this;
+    }
+
+    /** Full collections {@link #collectEvery} has asked for so far. */
+    public long collections() {
+        return collections;
+    }
+
     /** Batches per epoch. */
     public int batchesPerEpoch() {
         return (data.size() + batchSize - 1) / batchSize;
@@ -73,6 +95,7 @@ public final class Trainer {
         int[] order = permutation(n, new SplittableRandom(seed * 31 + epoch));
         long t0 = System.nanoTime();
         long lastReport = t0;
+        long lastCollection = t0;
         double lossSum = 0;
         int batches = 0;
         int total = batchesPerEpoch();
@@ -94,6 +117,11 @@ public final class Trainer {
             lossSum += loss;
             batches++;
             long now = System.nanoTime();
+            if (collectEverySeconds > 0 && (now - lastCollection) / 1e9 >= collectEverySeconds) {
+                System.gc();
+                collections++;
+                lastCollection = System.nanoTime();
+            }
             if ((now - lastReport) / 1e9 >= progressEverySeconds && batches < total) {
                 lastReport = now;
                 double secs = (now - t0) / 1e9;

@@ -1,5 +1,7 @@
 package org.flipstorm.zoo.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -24,5 +26,25 @@ class TrainerTest {
         assertTrue(third < first, "loss " + first + " -> " + third);
         double acc = Evaluation.accuracy(net, slice, 100);
         assertTrue(acc > 0.5, "accuracy on the training slice " + acc);
+    }
+
+    @Test
+    void collectionsFollowTheIntervalAndZeroTurnsThemOff() throws Exception {
+        Dl4jRuntime.configure();
+        ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Path.of("data/fashion-mnist-test-500")));
+        MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 8, 16, 64, 2e-3, 0, 4));
+        Trainer never = new Trainer(net, slice, 100, 4);
+        never.epoch(1);
+        assertEquals(0, never.collections(), "collections without an interval");
+        // An interval shorter than any batch: one collection after every batch.
+        Trainer always = new Trainer(net, slice, 100, 4).collectEvery(1e-9);
+        always.epoch(1);
+        assertEquals(always.batchesPerEpoch(), always.collections());
+        // An interval longer than the epoch: none.
+        Trainer seldom = new Trainer(net, slice, 100, 4).collectEvery(3600);
+        seldom.epoch(1);
+        assertEquals(0, seldom.collections());
+        var e = assertThrows(IllegalArgumentException.class, () -> never.collectEvery(-1));
+        assertTrue(e.getMessage().contains("expected 0"), e.getMessage());
     }
 }
