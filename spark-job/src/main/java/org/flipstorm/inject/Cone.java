@@ -43,6 +43,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * to the rounding of the kernels (a window is computed by other blocking than a full map), which
  * is why the engine runs it only under golden reuse, whose near-tie re-run covers exactly that.
  *
+ * <p>An activation layer whose input nothing else reads any more works in place (DL4J's layer
+ * copies its input first): the same values, one copy less.
+ *
  * <p>One instance per {@link GraphStack}, not thread-safe.
  */
 final class Cone {
@@ -105,6 +108,18 @@ final class Cone {
             masks[v] = vertices[v] instanceof LayerVertex lv && lv.getLayer().conf().getLayer() instanceof ActivationLayer;
             macs[v] = macsPerOutput(vertices[v]);
         }
+    }
+
+    /**
+     * Activation vertex {@code v} on {@code x}, in place when {@code owned} (nothing else reads x
+     * any more); otherwise as DL4J runs it, on a copy.
+     */
+    private INDArray activate(int v, INDArray x, boolean owned, LayerWorkspaceMgr mgr) {
+        if (owned && masks[v] && x.dataType() == DataType.FLOAT) {
+            return ((ActivationLayer) ((LayerVertex) vertices[v]).getLayer().conf().getLayer()).getActivationFn()
+                    .getActivation(x, false);
+        }
+        return CleanPass.vertex(vertices[v], new INDArray[] {x}, mgr);
     }
 
     private static Kind kindOf(GraphVertex vertex) {
@@ -282,7 +297,7 @@ final class Cone {
             }
             VertexIndices[] ins = vertices[v].getInputVertices();
             long started = System.nanoTime();
-            Window out = windowed ? windowed(v, ins, windows, golden, batch.images) : null;
+            Window out = windowed ? windowed(v, ins, windows, pending, golden, batch.images) : null;
             if (out != null) {
                 windowedVertexRuns++;
                 windows[v] = out;
@@ -298,7 +313,9 @@ final class Cone {
                     }
                     inputs[i] = full[u] != null ? full[u] : Rows.gather(activation(u, golden), batch.images);
                 }
-                full[v] = CleanPass.vertex(vertices[v], inputs, mgr);
+                int u0 = ins[0].getVertexIndex();
+                full[v] = masks[v] ? activate(v, inputs[0], full[u0] != null && pending[u0] == 1, mgr)
+                        : CleanPass.vertex(vertices[v], inputs, mgr);
                 fullVertexRuns++;
                 fullMacs += macs[v] * full[v].length();
                 fullNanos += System.nanoTime() - started;
@@ -413,7 +430,8 @@ final class Cone {
      * Runs vertex {@code v} on windows, or returns null when it must run on full maps: a vertex of
      * another kind, an input already full, or a window that would cover the whole map.
      */
-    private Window windowed(int v, VertexIndices[] ins, Window[] windows, GoldenPass golden, int[] images) {
+    private Window windowed(int v, VertexIndices[] ins, Window[] windows, int[] pending, GoldenPass golden,
+                            int[] images) {
         Kind kind = kinds[v];
         if (kind == Kind.OTHER) {
             return null;
@@ -479,7 +497,7 @@ final class Cone {
             out.width = in.width;
             out.top = in.top;
             out.left = in.left;
-            result = CleanPass.vertex(vertices[v], new INDArray[] {in.values()}, LayerWorkspaceMgr.noWorkspaces());
+            result = activate(v, in.values(), pending[ins[0].getVertexIndex()] == 1, LayerWorkspaceMgr.noWorkspaces());
         } else {
             // Per row, the box around every input window: [top, bottom) x [left, right).
             int[] top = new int[rows];
