@@ -14,11 +14,20 @@ import org.flipstorm.zoo.runtime.Dl4jRuntime;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
+    /** The 500-image Fashion-MNIST slice kept in the repository. */
+    private static ImageSet slice() throws Exception {
+        Dl4jRuntime.configure();
+        return IdxDataset.FASHION_MNIST.load("test", Optional.of(Path.of("data/fashion-mnist-test-500")));
+    }
+
+    private static MultiLayerNetwork lenet() {
+        return LeNet.build(new LeNet.Options(1, 28, 28, 10, 8, 16, 64, 2e-3, 0, 4));
+    }
+
     @Test
     void twoEpochsOnTheSliceLowerTheLossAndBeatChance() throws Exception {
-        Dl4jRuntime.configure();
-        ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Path.of("data/fashion-mnist-test-500")));
-        MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 8, 16, 64, 2e-3, 0, 4));
+        ImageSet slice = slice();
+        MultiLayerNetwork net = lenet();
         Trainer trainer = new Trainer(net, slice, 50, 4);
         double first = trainer.epoch(1).meanLoss();
         trainer.epoch(2);
@@ -30,9 +39,8 @@ class TrainerTest {
 
     @Test
     void collectionsFollowTheIntervalAndZeroTurnsThemOff() throws Exception {
-        Dl4jRuntime.configure();
-        ImageSet slice = IdxDataset.FASHION_MNIST.load("test", Optional.of(Path.of("data/fashion-mnist-test-500")));
-        MultiLayerNetwork net = LeNet.build(new LeNet.Options(1, 28, 28, 10, 8, 16, 64, 2e-3, 0, 4));
+        ImageSet slice = slice();
+        MultiLayerNetwork net = lenet();
         Trainer never = new Trainer(net, slice, 100, 4);
         never.epoch(1);
         assertEquals(0, never.collections(), "collections without an interval");
