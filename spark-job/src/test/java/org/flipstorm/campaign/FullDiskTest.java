@@ -38,8 +38,24 @@ class FullDiskTest {
     static void unmount() throws Exception {
         Fixtures.stopReader();
         if (mount != null) {
-            new ProcessBuilder("umount", mount.toString()).start().waitFor();
+            unmount(mount);
         }
+    }
+
+    /**
+     * Unmounts {@code at}. A Spark task cancelled when the disk filled may still be closing its
+     * file there on a loaded machine (umount then fails with "target is busy", and JUnit cannot
+     * delete the temp directory): retry for up to 10 s, then detach lazily (the kernel frees the
+     * mount when the last file on it closes).
+     */
+    static void unmount(Path at) throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            if (new ProcessBuilder("umount", at.toString()).start().waitFor() == 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        new ProcessBuilder("umount", "-l", at.toString()).start().waitFor();
     }
 
     @Test
@@ -54,7 +70,7 @@ class FullDiskTest {
                     o.err());
             assertTrue(!o.out().contains("DL4J convolutions"), "refused before the campaign started: " + o.out());
         } finally {
-            new ProcessBuilder("umount", ro.toString()).start().waitFor();
+            unmount(ro);
         }
     }
 
