@@ -26,36 +26,35 @@ flipstorm_build() {
 # instances) take turns on a lock: the second waits for the first's build and then finds it current,
 # instead of running Maven on the same target/ directories at the same time.
 flipstorm_build_if_stale() {
-  local stamp="$FLIPSTORM_HOME/target/.flipstorm-built" changed="" lock status=0
+  local lock status=0
   mkdir -p "$FLIPSTORM_HOME/target"
   exec {lock}>"$FLIPSTORM_HOME/target/.flipstorm-build.lock"
-  if ! flock -w 900 "$lock"; then
+  if flock -w 900 "$lock"; then
+    flipstorm_build_if_stale_locked || status=1
+  else
     echo "flipstorm: another build of this checkout held $FLIPSTORM_HOME/target/.flipstorm-build.lock for 15 minutes; giving up" >&2
-    exec {lock}>&-
-    return 1
+    status=1
   fi
+  exec {lock}>&-
+  return "$status"
+}
+
+# The staleness check and build, with the lock held.
+flipstorm_build_if_stale_locked() {
+  local stamp="$FLIPSTORM_HOME/target/.flipstorm-built" changed=""
   if [[ -f "$stamp" && -s "$FLIPSTORM_HOME/spark-job/target/classpath.txt" \
         && -s "$FLIPSTORM_HOME/analysis/target/classpath.txt" && -s "$FLIPSTORM_HOME/model-zoo/target/classpath.txt" ]]; then
     changed="$(find "$FLIPSTORM_HOME/pom.xml" "$FLIPSTORM_HOME/model-zoo" "$FLIPSTORM_HOME/spark-job" \
       "$FLIPSTORM_HOME/analysis" -name target -prune -o -type f -newer "$stamp" \
       \( -name pom.xml -o -path '*/src/main/*' \) -print -quit)"
-    if [[ -z "$changed" ]]; then
-      exec {lock}>&-
-      return 0
-    fi
+    [[ -z "$changed" ]] && return 0
     echo "flipstorm: ${changed#"$FLIPSTORM_HOME"/} is newer than the last build; building (about 30 s)" >&2
   else
     echo "flipstorm: first build of this checkout (mvn package, without tests); this takes a minute or two" >&2
   fi
   # The stamp's time is the build's start: a source saved during the build makes the next run build again.
   touch "$stamp.new"
-  if flipstorm_build; then
-    mv "$stamp.new" "$stamp"
-  else
-    status=1
-  fi
-  exec {lock}>&-
-  return "$status"
+  flipstorm_build && mv "$stamp.new" "$stamp"
 }
 
 # Class path of one module: its classes, its runtime dependencies, and what a cluster would
