@@ -10,6 +10,7 @@ import java.util.List;
 import org.flipstorm.common.io.AtomicFiles;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.data.Normalization;
+import org.flipstorm.zoo.runtime.NativeCollector;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -71,6 +72,7 @@ public record RangeProfile(String modelId, String weightsSha256, String dataset,
         float[] max = new float[n];
         java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
         java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        NativeCollector collector = new NativeCollector();
         for (int start = 0; start < count; start += batch) {
             int[] idx = java.util.stream.IntStream.range(start, Math.min(count, start + batch)).toArray();
             GoldenPass g = net.golden(data.features(idx, norm));
@@ -79,6 +81,7 @@ public record RangeProfile(String modelId, String weightsSha256, String dataset,
                 min[s] = Math.min(min[s], a.minNumber().floatValue());
                 max[s] = Math.max(max[s], a.maxNumber().floatValue());
             }
+            collector.tick();
         }
         List<SiteRange> sites = new ArrayList<>();
         for (int s = 0; s < n; s++) {

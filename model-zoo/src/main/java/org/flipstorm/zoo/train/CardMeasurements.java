@@ -15,6 +15,7 @@ import org.flipstorm.zoo.nets.CleanPass;
 import org.flipstorm.zoo.nets.head.LogitScale;
 import org.flipstorm.zoo.nets.head.TextGuidedHead;
 import org.flipstorm.zoo.nets.head.TextGuidedHeadParams;
+import org.flipstorm.zoo.runtime.NativeCollector;
 import org.flipstorm.zoo.store.ModelCard;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -43,11 +44,13 @@ public final class CardMeasurements {
             throw new IllegalArgumentException("cannot profile " + count + " images of a set of " + data.size());
         }
         Map<String, Double> max = new LinkedHashMap<>();
+        NativeCollector collector = new NativeCollector();
         for (int start = 0; start < count; start += 250) {
             int[] idx = IntStream.range(start, Math.min(count, start + 250)).toArray();
             INDArray x = data.features(idx, norm);
             // Each layer's own output: feedForward would give a layer feeding a ReLU its post-ReLU values.
             CleanPass.byName(net, x).forEach((name, act) -> max.merge(name, act.amaxNumber().doubleValue(), Math::max));
+            collector.tick();
         }
         List<ModelCard.LayerMax> layers = new ArrayList<>();
         max.forEach((n, m) -> layers.add(new ModelCard.LayerMax(n, m)));

@@ -121,8 +121,10 @@ public final class TrainCommand implements Callable<Integer> {
     Integer testLimit;
     @Option(names = "--time-budget", paramLabel = "DURATION", description = "Stop before an epoch that would end after this (90s, 45m, 2h); exit 3, resumable.")
     String timeBudget;
-    @Option(names = "--gc-every", paramLabel = "SECONDS", defaultValue = "10", description = "Ask for a full Java garbage collection at most this often while training, so ND4J frees the native memory of spent arrays (0: never; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gc-every", paramLabel = "SECONDS", defaultValue = "10", description = "Ask for a full Java garbage collection when this many seconds of training have passed since the last, so ND4J frees the native memory of spent arrays (0: no interval; default: ${DEFAULT-VALUE}).")
     double gcEvery;
+    @Option(names = "--gc-growth", paramLabel = "MIB", defaultValue = "1024", description = "Also ask for one when the process has grown by this many MiB since the last (0: no limit; default: ${DEFAULT-VALUE}).")
+    long gcGrowthMib;
     @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Checkpoints (default: beside --out, NAME.checkpoints).")
     Path checkpointDir;
     @Option(names = "--resume", description = "Continue the run whose checkpoints are there (same settings required).")
@@ -311,7 +313,7 @@ public final class TrainCommand implements Callable<Integer> {
                     DecayAllParameters.decayedParameters(net).size());
         }
         Trainer trainer = new Trainer(net, train, batch, seed, norm, augmentation)
-                .progress(System.out::println, 60).collectEvery(gcEvery);
+                .progress(System.out::println, 60).collectEvery(gcEvery, gcGrowthMib << 20);
         long processStart = System.nanoTime();
         double lastEpochSeconds = 0;
         List<Checkpoints.EpochLine> history = new java.util.ArrayList<>(state.history());

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.data.Augmentation;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.data.Normalization;
+import org.flipstorm.zoo.runtime.NativeCollector;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -24,8 +25,7 @@ public final class Trainer {
     private final Augmentation augmentation;
     private Consumer<String> progress = s -> {};
     private double progressEverySeconds = 30;
-    private double collectEverySeconds;
-    private long collections;
+    private NativeCollector collector = new NativeCollector(0, 0);
 
     /** Statistics of one epoch: mean minibatch loss, wall time and throughput. */
     public record EpochStats(int epoch, double meanLoss, double seconds, double imagesPerSecond) {}
@@ -65,23 +65,18 @@ public final class Trainer {
     }
 
     /**
-     * Asks the JVM for a full collection at most every {@code seconds} of training (0: never).
-     * ND4J frees an array's native memory only once the collector has found its Java object
-     * unreachable; a training step makes many arrays whose Java objects are small, so on a large
-     * heap the collector runs too seldom and native memory runs ahead of it (a ViT-tiny trainer
-     * reached 14.8 GB resident in 9 minutes and was killed by the kernel).
+     * Asks the JVM for a full collection when {@code seconds} have passed or the process has grown
+     * by {@code growthBytes} since the last one (0: that limit off; both 0: never), so ND4J frees
+     * the native memory of spent arrays ({@link NativeCollector}).
      */
-    public Trainer collectEvery(double seconds) {
-        if (!(seconds >= 0)) {
-            throw new IllegalArgumentException("collection interval " + seconds + " s; expected 0 (never) or more");
-        }
-        this.collectEverySeconds = seconds;
+    public Trainer collectEvery(double seconds, long growthBytes) {
+        this.collector = new NativeCollector(seconds, growthBytes);
         return this;
     }
 
-    /** Full collections {@link #collectEvery} has asked for so far. */
+    /** Full collections asked for since the last {@link #collectEvery}. */
     public long collections() {
-        return collections;
+        return collector.collections();
     }
 
     /** Batches per epoch. */
@@ -95,7 +90,6 @@ public final class Trainer {
         int[] order = permutation(n, new SplittableRandom(seed * 31 + epoch));
         long t0 = System.nanoTime();
         long lastReport = t0;
-        long lastCollection = t0;
         double lossSum = 0;
         int batches = 0;
         int total = batchesPerEpoch();
@@ -117,11 +111,7 @@ public final class Trainer {
             lossSum += loss;
             batches++;
             long now = System.nanoTime();
-            if (collectEverySeconds > 0 && (now - lastCollection) / 1e9 >= collectEverySeconds) {
-                System.gc();
-                collections++;
-                lastCollection = System.nanoTime();
-            }
+            collector.tick();
             if ((now - lastReport) / 1e9 >= progressEverySeconds && batches < total) {
                 lastReport = now;
                 double secs = (now - t0) / 1e9;

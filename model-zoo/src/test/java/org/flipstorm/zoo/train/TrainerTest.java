@@ -45,14 +45,14 @@ class TrainerTest {
         never.epoch(1);
         assertEquals(0, never.collections(), "collections without an interval");
         // An interval shorter than any batch: one collection after every batch.
-        Trainer always = new Trainer(net, slice, 100, 4).collectEvery(1e-9);
+        Trainer always = new Trainer(net, slice, 100, 4).collectEvery(1e-9, 0);
         always.epoch(1);
         assertEquals(always.batchesPerEpoch(), always.collections());
         // An interval longer than the epoch: none.
-        Trainer seldom = new Trainer(net, slice, 100, 4).collectEvery(3600);
+        Trainer seldom = new Trainer(net, slice, 100, 4).collectEvery(3600, 0);
         seldom.epoch(1);
         assertEquals(0, seldom.collections());
-        var e = assertThrows(IllegalArgumentException.class, () -> never.collectEvery(-1));
+        var e = assertThrows(IllegalArgumentException.class, () -> never.collectEvery(-1, 0));
         assertTrue(e.getMessage().contains("expected 0"), e.getMessage());
     }
 }
