@@ -43,11 +43,18 @@ class JvmOptionsTest {
                 "card", "import", "slice", "migrate-head")) {
             ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
             pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1"));
+            pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_"));
             pb.redirectErrorStream(true);
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertEquals(0, p.waitFor(), out);
             List<String> words = List.of(out.split(" "));
+            // Commands that stream a whole dataset through the network run with glibc's heap tuned
+            // so that collected native memory is given back (bin/flipstorm says why).
+            List<String> env = List.of("MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072");
+            boolean streams = command.equals("profile") || command.equals("card");
+            assertEquals(streams ? env : List.of(), words.subList(0, streams ? 2 : 0), out);
+            words = words.subList(streams ? 2 : 0, words.size());
             assertEquals("java", words.get(0), out);
             assertTrue(words.containsAll(options), command + ": " + out);
             assertTrue(words.contains("-Dflipstorm.probe=1") && words.get(words.size() - 1).equals("--help"), out);
