@@ -6,6 +6,7 @@
 # e.g. submit-scripts/study-comparison.sh campaigns/study/resnet20 cifar10 /tmp/cifar 10000 \
 #        model-zoo/models/resnet20-cifar10-{baseline,text}.zip
 # A model without a range profile (NAME.ranges.json) is profiled first on its whole training split.
+# Campaigns already complete are not run again, so models can be added one at a time as they finish.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$FLIPSTORM_HOME"
@@ -32,5 +33,9 @@ for preset in fp32 goldeneye int8; do
       --set "campaign.name=$name-last" --set campaign.seed=43 --set "campaign.layers=[$last]" \
       --set campaign.trials-per-layer=6000 | grep -E '^(campaign|done)'
   done
-  bin/flipstorm improvement "$out/$preset" --csv "$out/$preset/improvement.csv" | tee "$out/$preset/improvement.txt"
+  # One model at a time is allowed (campaigns are reused when the others join later); the
+  # ratios need a baseline and another variant under the same directory.
+  if [[ $# -gt 1 ]]; then
+    bin/flipstorm improvement "$out/$preset" --csv "$out/$preset/improvement.csv" | tee "$out/$preset/improvement.txt"
+  fi
 done
