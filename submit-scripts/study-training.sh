@@ -16,6 +16,10 @@
 # STUDY_JOBS (a regular expression, default: all) keeps only the models whose id matches, so two
 # instances can train different models side by side, e.g. STUDY_JOBS=^resnet20 and STUDY_JOBS=^vit
 # with OMP_NUM_THREADS=1 each on a 2-core machine.
+# The whole script is one { ... } group, which bash reads to its end before running it: a
+# long run is not broken by an edit of this file while it runs (bash otherwise reads a
+# script as it goes, and resumed mid-line in the edited file once, 2026-12-03).
+{
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ $# -lt 2 || $# -gt 3 ]]; then
@@ -107,3 +111,5 @@ for job in "${jobs[@]}"; do
   # |activation| over the whole training split) with the logit scale, accuracy and top2diff.
   "$here/bin/flipstorm" card --model "$out" --data "$dir"
 done
+exit
+}
