@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** conf/jvm.options is the one place FlipStorm's JVM options are written, and every launcher reads it. */
 class JvmOptionsTest {
@@ -42,8 +43,9 @@ class JvmOptionsTest {
         for (String command : List.of("campaign", "plan", "profile", "summary", "improvement", "compare", "train",
                 "card", "import", "slice", "migrate-head")) {
             ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
-            pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1"));
-            pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_"));
+            pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1",
+                    "FLIPSTORM_JEMALLOC", "none"));
+            pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "LD_PRELOAD"));
             pb.redirectErrorStream(true);
             Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -59,6 +61,41 @@ class JvmOptionsTest {
             assertTrue(words.containsAll(options), command + ": " + out);
             assertTrue(words.contains("-Dflipstorm.probe=1") && words.get(words.size() - 1).equals("--help"), out);
         }
+    }
+
+    /** The launcher's first line for {@code command} under a dry run, with FLIPSTORM_JEMALLOC set to {@code jemalloc}. */
+    private static Result dryRun(String command, String jemalloc) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
+        pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JEMALLOC", jemalloc));
+        pb.environment().remove("LD_PRELOAD");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return new Result(p.waitFor(), out);
+    }
+
+    private record Result(int exit, String out) {}
+
+    @Test
+    void trainingPreloadsTheJemallocItIsGiven(@TempDir Path dir) throws Exception {
+        Path lib = Files.writeString(dir.resolve("libjemalloc.so.2"), "not loaded by a dry run");
+        Result train = dryRun("train", lib.toString());
+        assertEquals(0, train.exit(), train.out());
+        assertTrue(train.out().startsWith("LD_PRELOAD=" + lib + " java "), train.out());
+        // Only training: the commands that stream data keep their glibc settings, the rest nothing.
+        Result campaign = dryRun("campaign", lib.toString());
+        assertTrue(campaign.out().startsWith("java "), campaign.out());
+        Result off = dryRun("train", "none");
+        assertTrue(off.out().startsWith("java "), off.out());
+    }
+
+    @Test
+    void aMissingJemallocIsRefusedByName(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-libjemalloc.so.2");
+        Result r = dryRun("train", missing.toString());
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().contains("FLIPSTORM_JEMALLOC=" + missing + " is not a file")
+                && r.out().contains("libjemalloc.so.2, auto"), r.out());
     }
 
     @Test
