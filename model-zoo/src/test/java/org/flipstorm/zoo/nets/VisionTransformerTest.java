@@ -66,6 +66,21 @@ class VisionTransformerTest {
     }
 
     @Test
+    void theTextGuidedHeadAddsItsHandCountedParameters() {
+        float[][] embeddings = new float[10][384];
+        for (int c = 0; c < 10; c++) {
+            embeddings[c][c] = 1; // any rows will do: only their shape counts here
+        }
+        ComputationGraph net = VisionTransformer.vitTiny(fashion(embeddings));
+        long baselineLogits = 64 * 10 + 10;
+        long textProj = 64 * 384 + 384;
+        long classRows = 384 * 10; // bias-free
+        long scale = 1;
+        assertEquals(167_041, 138_890 - baselineLogits + textProj + classRows + scale);
+        assertEquals(167_041, net.numParams());
+    }
+
+    @Test
     void tokenEmbeddingIsThePatchMapInRowMajorOrderPlusPositions() {
         ComputationGraph net = small(null);
         Map<String, INDArray> acts = net.feedForward(Nd4j.rand(DataType.FLOAT, 2, 1, 8, 8), false);
