@@ -42,14 +42,9 @@ class JvmOptionsTest {
         List<String> options = options();
         for (String command : List.of("campaign", "plan", "profile", "summary", "improvement", "compare", "train",
                 "card", "import", "slice", "migrate-head")) {
-            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
-            pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1",
-                    "FLIPSTORM_JEMALLOC", "none"));
-            pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "LD_PRELOAD"));
-            pb.redirectErrorStream(true);
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            assertEquals(0, p.waitFor(), out);
+            Result r = dryRun(command, Map.of("FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1", "FLIPSTORM_JEMALLOC", "none"));
+            String out = r.out();
+            assertEquals(0, r.exit(), out);
             List<String> words = List.of(out.split(" "));
             // Commands that stream a whole dataset through the network run with glibc's heap tuned
             // so that collected native memory is given back (bin/flipstorm says why).
@@ -63,11 +58,15 @@ class JvmOptionsTest {
         }
     }
 
-    /** The launcher's first line for {@code command} under a dry run, with FLIPSTORM_JEMALLOC set to {@code jemalloc}. */
-    private static Result dryRun(String command, String jemalloc) throws Exception {
+    /**
+     * What the launcher prints for {@code command --help} under a dry run, with {@code env} added to
+     * an environment cleared of the allocator variables the launcher sets itself.
+     */
+    private static Result dryRun(String command, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
-        pb.environment().putAll(Map.of("FLIPSTORM_DRY_RUN", "1", "FLIPSTORM_JEMALLOC", jemalloc));
-        pb.environment().remove("LD_PRELOAD");
+        pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "LD_PRELOAD"));
+        pb.environment().put("FLIPSTORM_DRY_RUN", "1");
+        pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -79,20 +78,20 @@ class JvmOptionsTest {
     @Test
     void trainingPreloadsTheJemallocItIsGiven(@TempDir Path dir) throws Exception {
         Path lib = Files.writeString(dir.resolve("libjemalloc.so.2"), "not loaded by a dry run");
-        Result train = dryRun("train", lib.toString());
+        Result train = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
         assertEquals(0, train.exit(), train.out());
         assertTrue(train.out().startsWith("LD_PRELOAD=" + lib + " java "), train.out());
         // Only training: the commands that stream data keep their glibc settings, the rest nothing.
-        Result campaign = dryRun("campaign", lib.toString());
+        Result campaign = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
         assertTrue(campaign.out().startsWith("java "), campaign.out());
-        Result off = dryRun("train", "none");
+        Result off = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", "none"));
         assertTrue(off.out().startsWith("java "), off.out());
     }
 
     @Test
     void aMissingJemallocIsRefusedByName(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("no-such-libjemalloc.so.2");
-        Result r = dryRun("train", missing.toString());
+        Result r = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", missing.toString()));
         assertEquals(2, r.exit(), r.out());
         assertTrue(r.out().contains("FLIPSTORM_JEMALLOC=" + missing + " is not a file")
                 && r.out().contains("libjemalloc.so.2, auto"), r.out());
