@@ -16,14 +16,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code improvement DIR [--confidence 0.99] [--resamples 2000] [--seed 1] [--rates wilson|wald]
- * [--csv FILE] [--engine duckdb|spark]}: every non-baseline variant under DIR against the baseline
- * of its architecture, as {@link StudyRatios} defines it: per paired site and over all paired
- * sites, the SDC ratio (with and without ties) and the delta-loss ratio, with intervals.
+ * {@code improvement DIR [--reference VARIANT] [--confidence 0.99] [--resamples 2000] [--seed 1]
+ * [--rates wilson|wald] [--csv FILE] [--engine duckdb|spark]}: every other variant under DIR against
+ * the reference variant (the baseline unless told otherwise) of its architecture, as {@link
+ * StudyRatios} defines it: per paired site and over all paired sites, the SDC ratio (with and
+ * without ties) and the delta-loss ratio, with intervals.
  * Refuses a directory whose trials mix number formats, fault models, targets or detectors.
  */
-@Command(name = "improvement", sortOptions = false, description = "Every non-baseline variant under DIR against"
-        + " the baseline of its architecture: per paired site and pooled over all paired sites, the SDC ratio (with"
+@Command(name = "improvement", sortOptions = false, description = "Every other variant under DIR against"
+        + " the baseline (or --reference) of its architecture: per paired site and pooled over all paired sites, the SDC ratio (with"
         + " and without ties) and the delta-loss ratio, with intervals. Refuses trials that mix fault settings.")
 public final class StudyComparisonMain implements Callable<Integer> {
     /** How the per-variant SDC rates' intervals are printed. */
@@ -38,6 +39,10 @@ public final class StudyComparisonMain implements Callable<Integer> {
     HelpOption help;
     @Mixin
     DirOptions dir;
+    @Option(names = "--reference", paramLabel = "VARIANT", defaultValue = StudyRatios.BASELINE,
+            description = "The variant every other is compared with, e.g. cosine_random to ask what the text adds to"
+                    + " a cosine head (default: ${DEFAULT-VALUE}).")
+    String reference;
     @Option(names = "--resamples", paramLabel = "N", defaultValue = "2000",
             description = "Bootstrap resamples of the delta-loss ratio (default: ${DEFAULT-VALUE}).")
     int resamples;
@@ -88,10 +93,12 @@ public final class StudyComparisonMain implements Callable<Integer> {
                     + "; compare campaigns of one setting (format/fault model/target/detector) at a time");
         }
         double confidence = dir.confidence;
-        List<StudyRatios.Comparison> cs = StudyRatios.compare(rows, confidence, resamples, seed);
+        List<StudyRatios.Comparison> cs = StudyRatios.compare(rows, reference, confidence, resamples, seed);
         if (cs.isEmpty()) {
-            throw new IllegalArgumentException("no architecture under " + trials + " has a baseline and another"
-                    + " variant (text_guided, cosine_random)");
+            Set<String> found = new java.util.TreeSet<>();
+            rows.forEach(t -> found.add(t.architecture() + ":" + t.variant()));
+            throw new IllegalArgumentException("no architecture under " + trials + " has the reference variant '"
+                    + reference + "' and another variant; found (architecture:variant) " + found);
         }
         String setting = settings.isEmpty() ? "-" : settings.iterator().next();
         for (StudyRatios.Comparison c : cs) {
@@ -104,8 +111,8 @@ public final class StudyComparisonMain implements Callable<Integer> {
     }
 
     private void print(StudyRatios.Comparison c, String setting, double confidence) {
-        out.printf(Locale.ROOT, "%s: %s vs baseline (%s), %.0f%% intervals (rates %s, ratios Katz, delta loss"
-                + " bootstrap %d resamples, seed %d)%n", c.architecture(), c.variant(), setting, confidence * 100,
+        out.printf(Locale.ROOT, "%s: %s vs %s (%s), %.0f%% intervals (rates %s, ratios Katz, delta loss"
+                + " bootstrap %d resamples, seed %d)%n", c.architecture(), c.variant(), c.reference(), setting, confidence * 100,
                 rates.name().toLowerCase(Locale.ROOT), resamples, seed);
         out.printf(Locale.ROOT, "%-14s %7s %-24s %7s %-24s %6s %-18s %-18s %8s %8s %-18s%n", "site", "base n",
                 "base SDC [CI]", "var n", "variant SDC [CI]", "ties", "SDC ratio", "with ties", "base dL", "var dL",
@@ -153,24 +160,28 @@ public final class StudyComparisonMain implements Callable<Integer> {
                         Long.toString(s.other()[0]), Long.toString(s.other()[1]), Long.toString(s.other()[2]),
                         f(s.baselineLoss()), f(s.otherLoss())));
                 addRatios(r, s.sdc(), s.sdcWithTies(), s.loss());
+                r.add(c.reference());
                 rows.add(r);
             }
             List<String> pooled = new ArrayList<>(List.of(c.architecture(), c.variant(), "overall_pooled", "", "", "",
                     "", "", "", "", "", ""));
             addRatios(pooled, c.pooledSdc(), c.pooledSdcWithTies(), c.pooledLoss());
+            pooled.add(c.reference());
             rows.add(pooled);
             List<String> mean = new ArrayList<>(List.of(c.architecture(), c.variant(), "overall_mean_of_ratios",
                     String.join(";", c.undefinedSdc()), "", "", "", "", "", "", "", ""));
-            mean.addAll(List.of(f(c.meanSdcRatio()), "", "", "", "", "", f(c.meanLossRatio()), "", ""));
+            mean.addAll(List.of(f(c.meanSdcRatio()), "", "", "", "", "", f(c.meanLossRatio()), "", "",
+                    c.reference()));
             rows.add(mean);
         }
         return new Table("study_comparison", String.format(Locale.ROOT,
-                "Baseline vs variant: SDC and delta-loss ratios (%.0f%% intervals)", confidence * 100),
+                "Reference (baseline_* columns; the baseline unless told otherwise) vs variant: SDC and delta-loss"
+                + " ratios (%.0f%% intervals)", confidence * 100),
                 List.of("architecture", "variant", "site", "variant_layer", "baseline_trials", "baseline_sdc",
                         "baseline_ties", "variant_trials", "variant_sdc", "variant_ties", "baseline_mean_delta_loss",
                         "variant_mean_delta_loss", "sdc_ratio", "sdc_ratio_low", "sdc_ratio_high",
                         "sdc_tie_ratio", "sdc_tie_ratio_low", "sdc_tie_ratio_high", "delta_loss_ratio",
-                        "delta_loss_ratio_low", "delta_loss_ratio_high"), rows);
+                        "delta_loss_ratio_low", "delta_loss_ratio_high", "reference"), rows);
     }
 
     private static void addRatios(List<String> row, StudyRatios.Ratio... rs) {

@@ -30,6 +30,10 @@ import org.flipstorm.common.stats.Intervals;
  * <p>Sites pair by layer name, except that a cosine-headed variant's pre-scale {@code cosine}
  * pairs with the baseline's {@code logits}: both are the value GoldenEye's hook on the last
  * linear module sees. Such a variant's own {@code logits} (after the scale) stays unpaired.
+ *
+ * <p>The reference is the baseline unless told otherwise: against {@code cosine_random} (a cosine
+ * head with random rows), {@code text_guided} measures what the text adds to the head, and
+ * {@code cosine} pairs with {@code cosine}.
  */
 public final class StudyRatios {
     /** The detector of trial schema 1, which has only the boolean range_detector (true meant clamp). */
@@ -162,12 +166,14 @@ public final class StudyRatios {
                             double otherLoss, Ratio sdc, Ratio sdcWithTies, Ratio loss) {}
 
     /**
-     * One variant against the baseline of its architecture.
+     * One variant against a reference variant of its architecture (the baseline unless told otherwise).
      *
      * @param architecture the architecture
      * @param variant the variant (e.g. {@code text_guided}, {@code cosine_random})
-     * @param sites paired sites in baseline layer order
-     * @param lastLayer the site named {@code logits} (the study's "last layer"), or the last site
+     * @param reference the variant it is compared with (the "baseline" side of every figure)
+     * @param sites paired sites in the reference's layer order
+     * @param lastLayer the reference's last linear output ({@code cosine} of a cosine head, else
+     *     {@code logits}: the study's "last layer"), or the last site
      * @param pooledSdc pooled SDC ratio (ties excluded), bootstrap interval
      * @param pooledSdcWithTies pooled SDC ratio with ties as SDCs, bootstrap interval
      * @param pooledLoss pooled delta-loss ratio, bootstrap interval
@@ -176,7 +182,8 @@ public final class StudyRatios {
      * @param undefinedSdc sites whose SDC ratio is undefined, with the reason
      * @param unpaired layers of either side that have no partner
      */
-    public record Comparison(String architecture, String variant, List<SiteRatio> sites, SiteRatio lastLayer,
+    public record Comparison(String architecture, String variant, String reference, List<SiteRatio> sites,
+                             SiteRatio lastLayer,
                              Ratio pooledSdc, Ratio pooledSdcWithTies, Ratio pooledLoss, double meanSdcRatio,
                              double meanLossRatio, List<String> undefinedSdc, List<String> unpaired) {}
 
@@ -189,6 +196,21 @@ public final class StudyRatios {
      * @param seed bootstrap seed
      */
     public static List<Comparison> compare(List<Trial> trials, double confidence, int resamples, long seed) {
+        return compare(trials, BASELINE, confidence, resamples, seed);
+    }
+
+    /**
+     * Compares every variant but {@code reference} with the {@code reference} variant of its
+     * architecture; architectures without it are skipped.
+     *
+     * @param trials the trials (any order; bootstrap draws follow the order given)
+     * @param reference the variant on the "baseline" side of every ratio
+     * @param confidence two-sided confidence, e.g. 0.99
+     * @param resamples bootstrap resamples (>= 200; the study comparison uses >= 2000)
+     * @param seed bootstrap seed
+     */
+    public static List<Comparison> compare(List<Trial> trials, String reference, double confidence, int resamples,
+                                           long seed) {
         if (resamples < 200) {
             throw new IllegalArgumentException("--resamples " + resamples + " is too few for a "
                     + confidence * 100 + "% percentile interval; expected >= 200 (2000 or more recommended)");
@@ -202,28 +224,33 @@ public final class StudyRatios {
         }
         List<Comparison> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, Map<String, Site>>> a : byArch.entrySet()) {
-            Map<String, Site> base = a.getValue().get(BASELINE);
+            Map<String, Site> base = a.getValue().get(reference);
             if (base == null) {
                 continue;
             }
             for (Map.Entry<String, Map<String, Site>> v : a.getValue().entrySet()) {
-                if (!v.getKey().equals(BASELINE)) {
-                    out.add(compare(a.getKey(), v.getKey(), base, v.getValue(), confidence, resamples, seed));
+                if (!v.getKey().equals(reference)) {
+                    out.add(compare(a.getKey(), v.getKey(), reference, base, v.getValue(), confidence, resamples,
+                            seed));
                 }
             }
         }
         return out;
     }
 
-    private static Comparison compare(String arch, String variant, Map<String, Site> base, Map<String, Site> other,
-                                      double confidence, int resamples, long seed) {
-        boolean cosineHead = other.containsKey(COSINE);
+    private static Comparison compare(String arch, String variant, String reference, Map<String, Site> base,
+                                      Map<String, Site> other, double confidence, int resamples, long seed) {
+        String baseLast = lastLinear(base);
+        String otherLast = lastLinear(other);
         List<Site[]> pairs = new ArrayList<>();
         Set<String> used = new LinkedHashSet<>();
         List<Site> baseSites = new ArrayList<>(base.values());
         baseSites.sort((x, y) -> Integer.compare(x.layerIndex, y.layerIndex));
         for (Site b : baseSites) {
-            String partner = cosineHead && b.layerName.equals(LOGITS) ? COSINE : b.layerName;
+            String partner = b.layerName.equals(baseLast) ? otherLast : b.layerName;
+            if (!b.layerName.equals(baseLast) && partner.equals(otherLast)) {
+                continue; // a last linear output pairs only with the other side's last linear output
+            }
             Site o = other.get(partner);
             if (o != null) {
                 pairs.add(new Site[] {b, o});
@@ -232,11 +259,11 @@ public final class StudyRatios {
             }
         }
         Set<String> unpaired = new TreeSet<>();
-        base.keySet().stream().filter(n -> !used.contains(n)).forEach(n -> unpaired.add(BASELINE + ":" + n));
+        base.keySet().stream().filter(n -> !used.contains(n)).forEach(n -> unpaired.add(reference + ":" + n));
         other.keySet().stream().filter(n -> !used.contains(variant + ":" + n)).forEach(n -> unpaired.add(variant + ":" + n));
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("architecture " + arch + ": no fault site of " + variant
-                    + " pairs with a baseline site (unpaired: " + unpaired + ")");
+                    + " pairs with a site of " + reference + " (unpaired: " + unpaired + ")");
         }
         List<SiteRatio> rows = new ArrayList<>();
         List<String> undefined = new ArrayList<>();
@@ -263,16 +290,22 @@ public final class StudyRatios {
             rows.add(new SiteRatio(b.layerName, b.layerName, o.layerName, b.layerIndex, counts(b), counts(o),
                     b.rate(false), o.rate(false), b.meanLoss(), o.meanLoss(), sdc, withTies, loss));
         }
-        SiteRatio last = rows.stream().filter(r -> r.site().equals(LOGITS)).findFirst().orElse(rows.get(rows.size() - 1));
+        SiteRatio last = rows.stream().filter(r -> r.site().equals(baseLast)).findFirst()
+                .orElse(rows.get(rows.size() - 1));
         List<Site> bs = pairs.stream().map(p -> p[0]).toList();
         List<Site> os = pairs.stream().map(p -> p[1]).toList();
-        return new Comparison(arch, variant, rows, last,
+        return new Comparison(arch, variant, reference, rows, last,
                 pooledSdc(bs, os, false, confidence, resamples, seed + 7),
                 pooledSdc(bs, os, true, confidence, resamples, seed + 11),
                 lossRatio(bs, os, confidence, resamples, seed + 13),
                 sdcDefined == 0 ? Double.NaN : sdcSum / sdcDefined,
                 lossDefined == 0 ? Double.NaN : lossSum / lossDefined,
                 undefined, List.copyOf(unpaired));
+    }
+
+    /** The site GoldenEye's hook on the last linear module sees: a cosine head's pre-scale output, else logits. */
+    private static String lastLinear(Map<String, Site> sites) {
+        return sites.containsKey(COSINE) ? COSINE : LOGITS;
     }
 
     private static long[] counts(Site s) {
@@ -332,7 +365,7 @@ public final class StudyRatios {
     static Ratio lossRatio(List<Site> base, List<Site> other, double confidence, int resamples, long seed) {
         for (Site s : base) {
             if (s.lossCount == 0) {
-                return Ratio.undefined("baseline site " + s.layerName + " has no finite delta loss");
+                return Ratio.undefined("reference site " + s.layerName + " has no finite delta loss");
             }
         }
         for (Site s : other) {

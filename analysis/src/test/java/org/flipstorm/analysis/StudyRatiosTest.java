@@ -64,6 +64,7 @@ class StudyRatiosTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
         // conv1 2.00x; logits/cosine 0.30/0.05 = 6.00x, with ties 0.30/0.15 = 2.00x; losses 2/1 and 3/1.
+        assertTrue(text.contains("r: text_guided vs baseline (fp32/"), text);
         assertTrue(text.contains("last layer (logits): SDC 6.00x"), text);
         assertTrue(text.contains("with ties 2.00x"), text);
         assertTrue(text.contains("delta loss 3.00x [3.00, 3.00]"), "NaN losses dropped, constant losses: " + text);
@@ -77,6 +78,53 @@ class StudyRatiosTest {
         assertEquals(1 + 2 + 2, csv.size(), "two sites, the pooled row and the mean-of-ratios row");
         assertTrue(csv.get(2).startsWith("r,text_guided,logits,cosine,100,30,0,100,5,10,3.000000,1.000000,6.000000"),
                 csv.get(2));
+        assertTrue(csv.get(0).endsWith(",reference") && csv.get(2).endsWith(",baseline"), csv.get(0) + " / " + csv.get(2));
+    }
+
+    @Test
+    void aCosineReferencePairsCosineWithCosineAndTheBaselineLogitsWithIt() {
+        List<StudyRatios.Trial> t = new ArrayList<>();
+        t.addAll(trials("a", "baseline", "conv1", 0, 100, 40, new double[] {4}));
+        t.addAll(trials("a", "baseline", "logits", 5, 100, 30, new double[] {3}));
+        t.addAll(trials("a", "cosine_random", "conv1", 0, 100, 20, new double[] {2}));
+        t.addAll(trials("a", "cosine_random", "cosine", 6, 100, 24, new double[] {6}));
+        t.addAll(trials("a", "cosine_random", "logits", 7, 100, 50, new double[] {9}));
+        t.addAll(trials("a", "text_guided", "conv1", 0, 100, 10, new double[] {1}));
+        t.addAll(trials("a", "text_guided", "cosine", 6, 100, 8, new double[] {2}));
+        t.addAll(trials("a", "text_guided", "logits", 7, 100, 60, new double[] {9}));
+        List<StudyRatios.Comparison> cs = StudyRatios.compare(t, "cosine_random", 0.99, 2000, 1);
+        assertEquals(List.of("baseline", "text_guided"), cs.stream().map(StudyRatios.Comparison::variant).toList());
+        StudyRatios.Comparison text = cs.get(1);
+        assertEquals("cosine_random", text.reference());
+        // cosine with cosine (0.24 / 0.08 = 3x), logits with logits; the last layer is the cosine.
+        assertEquals(List.of("conv1", "cosine", "logits"), text.sites().stream().map(StudyRatios.SiteRatio::site).toList());
+        assertEquals("cosine", text.lastLayer().site());
+        assertEquals(3.0, text.lastLayer().sdc().value(), 1e-12);
+        assertEquals(3.0, text.lastLayer().loss().value(), 1e-12);
+        assertEquals(List.of(), text.unpaired());
+        // The baseline against the cosine reference: its logits pair with the pre-scale cosine.
+        StudyRatios.Comparison base = cs.get(0);
+        assertEquals("cosine", base.lastLayer().site());
+        assertEquals("logits", base.lastLayer().variantLayer());
+        assertEquals(0.24 / 0.30, base.lastLayer().sdc().value(), 1e-12);
+        assertEquals(List.of("cosine_random:logits"), base.unpaired());
+        // The default reference still pairs the baseline's logits with each cosine head's cosine.
+        StudyRatios.Comparison byDefault = StudyRatios.compare(t, 0.99, 2000, 1).get(1);
+        assertEquals("text_guided", byDefault.variant());
+        assertEquals("cosine", byDefault.lastLayer().variantLayer());
+        assertEquals(0.30 / 0.08, byDefault.lastLayer().sdc().value(), 1e-12);
+    }
+
+    @Test
+    void aReferenceThatIsNotThereIsNamedWithTheVariantsFound() throws Exception {
+        Path trials = handMade("fp32");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = StudyComparisonMain.run(new String[] {trials.toString(), "--reference", "cosine_random"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("reference variant 'cosine_random'") && e.contains("[r:baseline, r:text_guided]"), e);
     }
 
     @Test
