@@ -64,7 +64,8 @@ class JvmOptionsTest {
      */
     private static Result dryRun(String command, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
-        pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "LD_PRELOAD"));
+        pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "LD_PRELOAD",
+                "MALLOC_CONF"));
         pb.environment().put("FLIPSTORM_DRY_RUN", "1");
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
@@ -80,7 +81,11 @@ class JvmOptionsTest {
         Path lib = Files.writeString(dir.resolve("libjemalloc.so.2"), "not loaded by a dry run");
         Result train = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
         assertEquals(0, train.exit(), train.out());
-        assertTrue(train.out().startsWith("LD_PRELOAD=" + lib + " java "), train.out());
+        assertTrue(train.out().startsWith("LD_PRELOAD=" + lib + " MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 java "),
+                "jemalloc keeps freed pages for reuse: " + train.out());
+        Result own = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", lib.toString(), "MALLOC_CONF", "dirty_decay_ms:5000"));
+        assertTrue(own.out().startsWith("LD_PRELOAD=" + lib + " MALLOC_CONF=dirty_decay_ms:5000 java "),
+                "the user's MALLOC_CONF wins: " + own.out());
         // Only training: the commands that stream data keep their glibc settings, the rest nothing.
         Result campaign = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
         assertTrue(campaign.out().startsWith("java "), campaign.out());
