@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.flipstorm.common.cli.Cli;
 import org.flipstorm.common.cli.HelpOption;
@@ -95,7 +96,7 @@ public final class StudyComparisonMain implements Callable<Integer> {
         double confidence = dir.confidence;
         List<StudyRatios.Comparison> cs = StudyRatios.compare(rows, reference, confidence, resamples, seed);
         if (cs.isEmpty()) {
-            Set<String> found = new java.util.TreeSet<>();
+            Set<String> found = new TreeSet<>();
             rows.forEach(t -> found.add(t.architecture() + ":" + t.variant()));
             throw new IllegalArgumentException("no architecture under " + trials + " has the reference variant '"
                     + reference + "' and another variant; found (architecture:variant) " + found);
