@@ -1,7 +1,9 @@
 package org.flipstorm.inject;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -74,6 +76,8 @@ final class Cone {
     private final double[] macs;
     private final Map<INDArray, View> views = new IdentityHashMap<>();
     private GoldenPass viewsOf;
+    /** The arrays of the run in progress, closed when it returns. */
+    private final Scratch scratch = new Scratch();
     private long maskedEarly;
     private long windowedVertexRuns;
     private long fullVertexRuns;
@@ -167,6 +171,11 @@ final class Cone {
         return maskedEarly;
     }
 
+    /** Bytes of intermediate arrays closed when no vertex read them any more, so far. */
+    long releasedBytes() {
+        return scratch.closedBytes();
+    }
+
     /** Vertex runs on windows and on full maps so far (one run of a batch counts once). */
     long[] vertexRuns() {
         return new long[] {windowedVertexRuns, fullVertexRuns};
@@ -195,7 +204,7 @@ final class Cone {
     }
 
     /** The value of one vertex for the batch rows: a window of every channel; golden outside it. */
-    private static final class Window {
+    private final class Window {
         final int channels;
         final int mapHeight;
         final int mapWidth;
@@ -211,7 +220,7 @@ final class Cone {
 
         void set(INDArray v) {
             values = v.dataType() == DataType.FLOAT && v.ordering() == 'c' && v.offset() == 0
-                    && v.data().length() == v.length() ? v : v.castTo(DataType.FLOAT).dup('c');
+                    && v.data().length() == v.length() ? v : scratch.add(v.castTo(DataType.FLOAT).dup('c'));
             floats = null;
         }
 
@@ -241,6 +250,17 @@ final class Cone {
      */
     INDArray run(int startVertex, boolean[] affected, GoldenPass golden, int[] rowImages, long[] neuronOf,
                  float[] values, INDArray goldenOutput) {
+        INDArray out = null;
+        try {
+            out = runWindows(startVertex, affected, golden, rowImages, neuronOf, values, goldenOutput);
+            return out;
+        } finally {
+            scratch.release(out);
+        }
+    }
+
+    private INDArray runWindows(int startVertex, boolean[] affected, GoldenPass golden, int[] rowImages,
+                                long[] neuronOf, float[] values, INDArray goldenOutput) {
         if (viewsOf != golden) {
             views.clear();
             viewsOf = golden;
@@ -273,7 +293,7 @@ final class Cone {
                     != Float.floatToRawIntBits(siteGold.get((int) (rowImages[r] * (long) channels * plane + neuronOf[r])));
         }
 
-        first.set(array(firstValues, rows, channels, 1, 1));
+        first.set(scratch.add(array(firstValues, rows, channels, 1, 1)));
         Window[] windows = new Window[vertices.length];
         INDArray[] full = new INDArray[vertices.length];
         int[] pending = new int[vertices.length];
@@ -289,6 +309,7 @@ final class Cone {
             return Rows.gather(goldenOutput, rowImages);
         }
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        List<INDArray> dead = new ArrayList<>();
         boolean windowed = true;
         for (int p = topoPosition[startVertex] + 1; p < topo.length; p++) {
             int v = topo[p];
@@ -309,13 +330,17 @@ final class Cone {
                     int u = ins[i].getVertexIndex();
                     if (full[u] == null && windows[u] != null) {
                         full[u] = paste(windows[u], golden, u, batch.images);
+                        dead.add(windows[u].values());
                         windows[u] = null;
                     }
-                    inputs[i] = full[u] != null ? full[u] : Rows.gather(activation(u, golden), batch.images);
+                    inputs[i] = full[u] != null ? full[u] : scratch.add(Rows.gather(activation(u, golden), batch.images));
+                    if (full[u] == null) {
+                        dead.add(inputs[i]);
+                    }
                 }
                 int u0 = ins[0].getVertexIndex();
-                full[v] = masks[v] ? activate(v, inputs[0], full[u0] != null && pending[u0] == 1, mgr)
-                        : CleanPass.vertex(vertices[v], inputs, mgr);
+                full[v] = scratch.add(masks[v] ? activate(v, inputs[0], full[u0] != null && pending[u0] == 1, mgr)
+                        : CleanPass.vertex(vertices[v], inputs, mgr));
                 fullVertexRuns++;
                 fullMacs += macs[v] * full[v].length();
                 fullNanos += System.nanoTime() - started;
@@ -323,9 +348,19 @@ final class Cone {
             for (VertexIndices in : ins) {
                 int u = in.getVertexIndex();
                 if (--pending[u] == 0) {
+                    if (windows[u] != null) {
+                        dead.add(windows[u].values());
+                    }
+                    dead.add(full[u]);
                     windows[u] = null;
                     full[u] = null;
                 }
+            }
+            if (!windowed) {
+                // Full maps are 100-1000x a window: give back the ones no vertex reads any more now,
+                // not at the end of the run (an in-place activation shares its input's memory, so
+                // what a live array still uses is kept).
+                scratch.releaseNow(dead, live(windows, full));
             }
             int before = batch.images.length;
             if (windowed && batch.prune(windows)) {
@@ -349,11 +384,12 @@ final class Cone {
         for (int j = 0; j < orig.length; j++) {
             source[orig[j]] = j;
         }
-        return Rows.gather(Nd4j.concat(0, result, goldenOutput.castTo(result.dataType())), source);
+        // The cast is goldenOutput itself when the types agree: only the concatenation is this run's.
+        return Rows.gather(scratch.add(Nd4j.concat(0, result, goldenOutput.castTo(result.dataType()))), source);
     }
 
     /** The batch rows still running: their images and their positions in the caller's batch. */
-    private static final class Batch {
+    private final class Batch {
         int[] images;
         int[] orig;
 
@@ -411,7 +447,7 @@ final class Cone {
         }
     }
 
-    private static void select(Window w, int[] keep) {
+    private void select(Window w, int[] keep) {
         int[] top = new int[keep.length];
         int[] left = new int[keep.length];
         boolean[] differs = new boolean[keep.length];
@@ -420,7 +456,7 @@ final class Cone {
             left[j] = w.left[keep[j]];
             differs[j] = w.differs[keep[j]];
         }
-        w.set(Rows.gather(w.values(), keep));
+        w.set(scratch.add(Rows.gather(w.values(), keep)));
         w.top = top;
         w.left = left;
         w.differs = differs;
@@ -477,8 +513,8 @@ final class Cone {
             }
             int u = ins[0].getVertexIndex();
             float[] crop = crop(u, golden, images, in, cropTop, cropLeft, cropH, cropW);
-            INDArray input = array(crop, rows, in.channels, cropH, cropW);
-            result = Nd4j.createUninitialized(DataType.FLOAT, rows, out.channels, out.height, out.width);
+            INDArray input = scratch.add(array(crop, rows, in.channels, cropH, cropW));
+            result = scratch.add(Nd4j.createUninitialized(DataType.FLOAT, rows, out.channels, out.height, out.width));
             Conv2DConfig cfg = valid[v];
             INDArray weights = lv.getLayer().getParam("W").castTo(DataType.FLOAT);
             Conv2D op = conf.hasBias()
@@ -487,7 +523,7 @@ final class Cone {
                     : new Conv2D(new INDArray[] {input, weights}, new INDArray[] {result}, cfg);
             Nd4j.exec(op);
             windowedMacs += macs[v] * result.length();
-            result = conf.getActivationFn().getActivation(result, false);
+            result = scratch.add(conf.getActivationFn().getActivation(result, false));
         } else if (kind == Kind.PER_ELEMENT) {
             Window in = windows[ins[0].getVertexIndex()];
             if (in == null) {
@@ -497,7 +533,8 @@ final class Cone {
             out.width = in.width;
             out.top = in.top;
             out.left = in.left;
-            result = activate(v, in.values(), pending[ins[0].getVertexIndex()] == 1, LayerWorkspaceMgr.noWorkspaces());
+            result = scratch.add(activate(v, in.values(), pending[ins[0].getVertexIndex()] == 1,
+                    LayerWorkspaceMgr.noWorkspaces()));
         } else {
             // Per row, the box around every input window: [top, bottom) x [left, right).
             int[] top = new int[rows];
@@ -549,10 +586,10 @@ final class Cone {
                     // The input's window is the union already (a residual branch that grew from the shortcut's).
                     inputs[i] = w.values();
                 } else {
-                    inputs[i] = array(crop(u, golden, images, w, out.top, out.left, h, wd), rows, out.channels, h, wd);
+                    inputs[i] = scratch.add(array(crop(u, golden, images, w, out.top, out.left, h, wd), rows, out.channels, h, wd));
                 }
             }
-            result = CleanPass.vertex(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces());
+            result = scratch.add(CleanPass.vertex(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces()));
         }
         out.set(result);
         if (masks[v]) {
@@ -562,6 +599,20 @@ final class Cone {
             out.differs = differsOf(ins, windows, out.top.length);
         }
         return out;
+    }
+
+    /** The arrays the run still reads: every pending window's values and full map. */
+    private static List<INDArray> live(Window[] windows, INDArray[] full) {
+        List<INDArray> live = new ArrayList<>();
+        for (int v = 0; v < full.length; v++) {
+            if (windows[v] != null) {
+                live.add(windows[v].values());
+            }
+            if (full[v] != null) {
+                live.add(full[v]);
+            }
+        }
+        return live;
     }
 
     /** Per row: does a window among the inputs of a vertex differ from the golden pass? */
@@ -662,7 +713,7 @@ final class Cone {
             left[r] = Math.max(0, Math.min(boxLeft[r], w.mapWidth - newW));
         }
         float[] data = crop(v, golden, images, w, top, left, newH, newW);
-        w.set(array(data, rows, w.channels, newH, newW));
+        w.set(scratch.add(array(data, rows, w.channels, newH, newW)));
         w.top = top;
         w.left = left;
         w.height = newH;
@@ -721,8 +772,8 @@ final class Cone {
         int[] top = new int[images.length];
         int[] left = new int[images.length];
         float[] data = crop(u, golden, images, w, top, left, w.mapHeight, w.mapWidth);
-        return array(data, images.length, w.channels, w.mapHeight, w.mapWidth)
-                .castTo(map.dataType());
+        INDArray pasted = scratch.add(array(data, images.length, w.channels, w.mapHeight, w.mapWidth));
+        return scratch.add(pasted.castTo(map.dataType()));
     }
 
     /**

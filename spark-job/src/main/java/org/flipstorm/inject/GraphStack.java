@@ -30,6 +30,8 @@ public final class GraphStack implements InjectableNetwork {
     private final int outputVertex;
     private final boolean[][] downstream;
     private final Cone cone;
+    /** The arrays of the suffix run in progress, closed when it returns. */
+    private final Scratch scratch = new Scratch();
     private long maskedEarly;
 
     /** Wraps an initialised graph with one input and one output. */
@@ -150,6 +152,18 @@ public final class GraphStack implements InjectableNetwork {
     }
 
     private INDArray run(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, RowTracker tracker) {
+        INDArray out = null;
+        try {
+            out = runFull(site, siteOutput, golden, rowImages, tracker);
+            return out;
+        } finally {
+            // The site's batch is the caller's; everything else the run made is closed here.
+            scratch.release(out, siteOutput);
+        }
+    }
+
+    private INDArray runFull(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages,
+                             RowTracker tracker) {
         int start = siteVertex[site];
         if (start == outputVertex) {
             return siteOutput;
@@ -170,14 +184,14 @@ public final class GraphStack implements InjectableNetwork {
             INDArray[] inputs = new INDArray[ins.length];
             for (int i = 0; i < ins.length; i++) {
                 int u = ins[i].getVertexIndex();
-                inputs[i] = current[u] != null ? current[u] : goldenRows(u, golden, rows);
+                inputs[i] = current[u] != null ? current[u] : scratch.add(goldenRows(u, golden, rows));
             }
-            current[v] = CleanPass.vertex(vertices[v], inputs, mgr);
+            current[v] = scratch.add(CleanPass.vertex(vertices[v], inputs, mgr));
             if (tracker != null && tracker.active()) {
                 // The perturbed value can be followed while it sits in one tensor with one consumer.
                 if (consumers(chainTip) == 1 && v != outputVertex) {
-                    current[v] = tracker.step(indexMap(v, inputs, chainTip, current[v]), current[v],
-                            golden.activations()[siteOfVertex[v]]);
+                    current[v] = scratch.add(tracker.step(indexMap(v, inputs, chainTip, current[v]), current[v],
+                            golden.activations()[siteOfVertex[v]]));
                     chainTip = v;
                     if (current[v] == null) {
                         maskedEarly += tracker.dropped();
@@ -193,6 +207,11 @@ public final class GraphStack implements InjectableNetwork {
         }
         maskedEarly += tracker.dropped();
         return tracker.expand(current[outputVertex], goldenOutput(golden));
+    }
+
+    /** Bytes of suffix arrays closed as soon as their run no longer read them, so far. */
+    long releasedBytes() {
+        return scratch.closedBytes() + cone.releasedBytes();
     }
 
     @Override

@@ -18,6 +18,8 @@ public final class LayerStack implements InjectableNetwork {
     private final MultiLayerNetwork net;
     private final List<String> names;
     private long maskedEarly;
+    /** The arrays of the tracked suffix run in progress, closed when it returns. */
+    private final Scratch scratch = new Scratch();
 
     /** Wraps an initialised network. */
     public LayerStack(MultiLayerNetwork net) {
@@ -88,6 +90,18 @@ public final class LayerStack implements InjectableNetwork {
     @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
                            long[] neuronOf) {
+        INDArray out = null;
+        try {
+            out = trackedSuffix(site, siteOutput, golden, rowImages, cleanOf, neuronOf);
+            return out;
+        } finally {
+            // The site's batch is the caller's; everything else the run made is closed here.
+            scratch.release(out, siteOutput);
+        }
+    }
+
+    private INDArray trackedSuffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
+                                   long[] neuronOf) {
         RowTracker tracker = new RowTracker(cleanOf, neuronOf, rowImages);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
         INDArray cur = siteOutput;
@@ -95,12 +109,12 @@ public final class LayerStack implements InjectableNetwork {
             if (net.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
                 tracker.stop();
             }
-            cur = CleanPass.layerInput(net, i, cur, mgr);
+            cur = scratch.add(CleanPass.layerInput(net, i, cur, mgr));
             INDArray in = cur;
-            cur = net.getLayer(i).activate(cur, false, mgr);
+            cur = scratch.add(net.getLayer(i).activate(cur, false, mgr));
             if (tracker.active() && i < size() - 1) {
-                cur = tracker.step(RowTracker.indexMap(net.getLayer(i).conf().getLayer(), perImage(in), perImage(cur)),
-                        cur, golden.activations()[i]);
+                cur = scratch.add(tracker.step(RowTracker.indexMap(net.getLayer(i).conf().getLayer(), perImage(in), perImage(cur)),
+                        cur, golden.activations()[i]));
                 if (cur == null) {
                     break;
                 }

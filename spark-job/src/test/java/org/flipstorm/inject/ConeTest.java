@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.flipstorm.zoo.nets.LeNet;
 import org.flipstorm.zoo.nets.ResNetCifar;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,13 @@ class ConeTest {
     @BeforeAll
     static void fastPath() {
         Dl4jRuntime.configure();
+        // A suffix that read an array after the engine closed it would see NaN, not stale values.
+        Scratch.poisonOnClose = true;
+    }
+
+    @AfterAll
+    static void noPoison() {
+        Scratch.poisonOnClose = false;
     }
 
     @Test
@@ -43,6 +51,8 @@ class ConeTest {
         // Stage by stage the windows outgrow Cone.FULL_AREA of their maps, so most faults end on full maps.
         assertTrue(runs[0] > 200, "windowed vertex runs " + runs[0] + " vs full " + runs[1]);
         assertTrue(stack.rowsMaskedEarly() > 0, "some random flips die on the way (a ReLU, a small low bit)");
+        // The full maps went back as soon as no vertex read them (each is 4 images x 16 x 32 x 32 floats or more).
+        assertTrue(stack.releasedBytes() > 100L * 4 * 16 * 32 * 32 * 4, stack.releasedBytes() + " bytes released");
     }
 
     @ParameterizedTest(name = "{0} text_guided={1}")

@@ -17,6 +17,7 @@ import org.flipstorm.zoo.nets.LeNet;
 import org.flipstorm.zoo.nets.NetSpec;
 import org.flipstorm.zoo.nets.ResNetCifar;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,13 @@ class SuffixEquivalenceTest {
     @BeforeAll
     static void fastPath() {
         Dl4jRuntime.configure();
+        // A suffix that read an array after the engine closed it would see NaN, not stale values.
+        Scratch.poisonOnClose = true;
+    }
+
+    @AfterAll
+    static void noPoison() {
+        Scratch.poisonOnClose = false;
     }
 
     @Test
