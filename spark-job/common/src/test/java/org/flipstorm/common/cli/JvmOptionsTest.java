@@ -77,7 +77,7 @@ class JvmOptionsTest {
     private record Result(int exit, String out) {}
 
     @Test
-    void trainingPreloadsTheJemallocItIsGiven(@TempDir Path dir) throws Exception {
+    void trainingAndCampaignsPreloadTheJemallocTheyAreGiven(@TempDir Path dir) throws Exception {
         Path lib = Files.writeString(dir.resolve("libjemalloc.so.2"), "not loaded by a dry run");
         Result train = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
         assertEquals(0, train.exit(), train.out());
@@ -86,9 +86,16 @@ class JvmOptionsTest {
         Result own = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", lib.toString(), "MALLOC_CONF", "dirty_decay_ms:5000"));
         assertTrue(own.out().startsWith("LD_PRELOAD=" + lib + " MALLOC_CONF=dirty_decay_ms:5000 java "),
                 "the user's MALLOC_CONF wins: " + own.out());
-        // Only training: the commands that stream data keep their glibc settings, the rest nothing.
+        // Training and campaigns: the commands that stream data keep their glibc settings, the rest nothing.
         Result campaign = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
-        assertTrue(campaign.out().startsWith("java "), campaign.out());
+        assertTrue(campaign.out().startsWith("LD_PRELOAD=" + lib + " MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 java "),
+                campaign.out());
+        Result summary = dryRun("summary", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
+        assertTrue(summary.out().startsWith("java "), summary.out());
+        // jemalloc keeps its pages, so javacpp's physical-memory bound would kill the campaign: glibc then.
+        Result bounded = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", lib.toString(),
+                "FLIPSTORM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.maxphysicalbytes=1500m"));
+        assertTrue(bounded.out().startsWith("java "), bounded.out());
         Result off = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", "none"));
         assertTrue(off.out().startsWith("java "), off.out());
     }
