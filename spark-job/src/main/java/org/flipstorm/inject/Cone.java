@@ -76,7 +76,10 @@ final class Cone {
     private final double[] macs;
     private final Map<INDArray, View> views = new IdentityHashMap<>();
     private GoldenPass viewsOf;
-    /** The arrays of the run in progress, closed when it returns. */
+    /**
+     * The arrays of the run in progress: a full map is closed once no vertex reads it, the rest
+     * (windows are small) when the run returns.
+     */
     private final Scratch scratch = new Scratch();
     private long maskedEarly;
     private long windowedVertexRuns;
