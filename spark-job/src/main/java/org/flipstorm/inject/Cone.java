@@ -253,13 +253,8 @@ final class Cone {
      */
     INDArray run(int startVertex, boolean[] affected, GoldenPass golden, int[] rowImages, long[] neuronOf,
                  float[] values, INDArray goldenOutput) {
-        INDArray out = null;
-        try {
-            out = runWindows(startVertex, affected, golden, rowImages, neuronOf, values, goldenOutput);
-            return out;
-        } finally {
-            scratch.release(out);
-        }
+        return scratch.closingAfter(null,
+                () -> runWindows(startVertex, affected, golden, rowImages, neuronOf, values, goldenOutput));
     }
 
     private INDArray runWindows(int startVertex, boolean[] affected, GoldenPass golden, int[] rowImages,

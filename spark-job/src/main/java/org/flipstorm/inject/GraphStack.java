@@ -152,14 +152,8 @@ public final class GraphStack implements InjectableNetwork {
     }
 
     private INDArray run(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, RowTracker tracker) {
-        INDArray out = null;
-        try {
-            out = runFull(site, siteOutput, golden, rowImages, tracker);
-            return out;
-        } finally {
-            // The site's batch is the caller's; everything else the run made is closed here.
-            scratch.release(out, siteOutput);
-        }
+        // The site's batch is the caller's; everything else the run made is closed here.
+        return scratch.closingAfter(siteOutput, () -> runFull(site, siteOutput, golden, rowImages, tracker));
     }
 
     private INDArray runFull(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages,

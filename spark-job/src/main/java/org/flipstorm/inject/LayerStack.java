@@ -90,14 +90,9 @@ public final class LayerStack implements InjectableNetwork {
     @Override
     public INDArray suffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,
                            long[] neuronOf) {
-        INDArray out = null;
-        try {
-            out = trackedSuffix(site, siteOutput, golden, rowImages, cleanOf, neuronOf);
-            return out;
-        } finally {
-            // The site's batch is the caller's; everything else the run made is closed here.
-            scratch.release(out, siteOutput);
-        }
+        // The site's batch is the caller's; everything else the run made is closed here.
+        return scratch.closingAfter(siteOutput,
+                () -> trackedSuffix(site, siteOutput, golden, rowImages, cleanOf, neuronOf));
     }
 
     private INDArray trackedSuffix(int site, INDArray siteOutput, GoldenPass golden, int[] rowImages, int[] cleanOf,

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -86,6 +87,21 @@ final class Scratch {
         }
         arrays.clear();
         return closed;
+    }
+
+    /**
+     * Runs one suffix run and then releases what it registered, keeping its result and
+     * {@code callerOwned} (the batch the caller passed in; null when there is none). On an
+     * exception everything registered is released too, so a failed batch leaks nothing.
+     */
+    INDArray closingAfter(INDArray callerOwned, Supplier<INDArray> run) {
+        INDArray out = null;
+        try {
+            out = run.get();
+            return out;
+        } finally {
+            release(out, callerOwned);
+        }
     }
 
     private boolean closeUnlessHeld(INDArray a, long[][] held) {

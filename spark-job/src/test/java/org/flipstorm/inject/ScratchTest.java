@@ -3,6 +3,7 @@ package org.flipstorm.inject;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -86,5 +87,29 @@ class ScratchTest {
         assertEquals(2, scratch.size());
         assertEquals(1, scratch.release());
         assertTrue(input.wasClosed());
+    }
+
+    @Test
+    void aRunKeepsItsResultAndTheCallersBatchAndLeaksNothingWhenItFails() {
+        Scratch scratch = new Scratch();
+        INDArray batch = scratch.add(Nd4j.rand(DataType.FLOAT, 2, 3));
+        INDArray[] temp = new INDArray[1];
+        INDArray out = scratch.closingAfter(batch, () -> {
+            temp[0] = scratch.add(Nd4j.rand(DataType.FLOAT, 4, 4));
+            return scratch.add(temp[0].sum(1));
+        });
+        assertTrue(temp[0].wasClosed());
+        assertFalse(out.wasClosed());
+        assertFalse(batch.wasClosed());
+        assertEquals(0, scratch.size());
+
+        INDArray[] made = new INDArray[1];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> scratch.closingAfter(null, () -> {
+            made[0] = scratch.add(Nd4j.rand(DataType.FLOAT, 8));
+            throw new IllegalStateException("vertex failed");
+        }));
+        assertEquals("vertex failed", e.getMessage());
+        assertTrue(made[0].wasClosed());
+        assertEquals(0, scratch.size());
     }
 }
