@@ -32,6 +32,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+# The study recipe, as FlipStorm's `--recipe study` trains it.
+LR, MOMENTUM, WEIGHT_DECAY, BATCH = 0.1, 0.9, 1e-4, 128
 
 
 def load_split(root, split, cache_dir):
@@ -110,12 +112,17 @@ def augment(x, gen):
     return out
 
 
+def normalise(pixels, mean, std):
+    """uint8 (or 0-255 float) images -> the per-channel standardised input the network sees."""
+    return (pixels.float() / 255 - mean) / std
+
+
 def evaluate(model, x, y, mean, std):
     model.eval()
     correct = 0
     with torch.no_grad():
         for i in range(0, x.shape[0], 500):
-            xb = (torch.from_numpy(x[i:i + 500]).float() / 255 - mean) / std
+            xb = normalise(torch.from_numpy(x[i:i + 500]), mean, std)
             correct += (model(xb).argmax(1) == torch.from_numpy(y[i:i + 500])).sum().item()
     return correct / x.shape[0]
 
@@ -149,10 +156,10 @@ def main():
     del pixels
 
     model = ResNet20()
-    opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=1e-4)
+    opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)
     milestones = [args.epochs // 2, args.epochs * 3 // 4]
     state = {"settings": {"framework": f"pytorch {torch.__version__}", "epochs": args.epochs, "seed": args.seed,
-                          "lr": 0.1, "momentum": 0.9, "weight_decay": 1e-4, "batch": 128,
+                          "lr": LR, "momentum": MOMENTUM, "weight_decay": WEIGHT_DECAY, "batch": BATCH,
                           "milestones": milestones, "augment": "pad-4 random crop + horizontal flip"},
              "epochsDone": 0, "trainSeconds": 0.0, "history": []}
     state_file = os.path.join(args.out, "state.json")
@@ -169,16 +176,16 @@ def main():
         if budget and time.time() - start > budget:
             print(f"time budget spent after epoch {epoch - 1}", flush=True)
             return 3
-        lr = 0.1 * (0.1 ** sum(epoch > m for m in milestones))
+        lr = LR * (0.1 ** sum(epoch > m for m in milestones))
         for g in opt.param_groups:
             g["lr"] = lr
         gen = torch.Generator().manual_seed(args.seed * 1000003 + epoch)
         order = torch.randperm(xtr.shape[0], generator=gen)
         model.train()
         t0, loss_sum, seen = time.time(), 0.0, 0
-        for i in range(0, len(order), 128):
-            idx = order[i:i + 128]
-            xb = (augment(xtr_t[idx].float() / 255, gen) - mean) / std
+        for i in range(0, len(order), BATCH):
+            idx = order[i:i + BATCH]
+            xb = normalise(augment(xtr_t[idx], gen), mean, std)
             yb = ytr_t[idx]
             loss = F.cross_entropy(model(xb), yb)
             opt.zero_grad(set_to_none=True)
