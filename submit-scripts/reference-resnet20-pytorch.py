@@ -14,8 +14,10 @@ whether the gap is the trainer's or the data's. It is a diagnostic for the devel
 
 CIFAR_DIR holds train/<class>/*.jpg and test/<class>/*.jpg (the decoded images are cached as .npz
 in the temp dir). OUT_DIR gets epoch-NNN.zip (torch.save) and state.json after every epoch, and
-the run resumes from them; exit status 3 when the time budget stops it. Keep OUT_DIR outside
-model-zoo/checkpoints/, which submit-scripts/stage-checkpoints.sh stages for git. The 60-epoch
+the run resumes from them; exit status 3 when the time budget stops it. An OUT_DIR under
+model-zoo/checkpoints/ is staged for git by submit-scripts/stage-checkpoints.sh like a DL4J run
+(newest checkpoint and state.json, about 2.2 MB), which carries a run under way to the next
+machine; a finished run's state.json goes to docs/data/ and its directory is removed. The 60-epoch
 run of 2026-12-04 is kept as docs/data/pytorch-resnet20-study-reference.json (its state.json).
 """
 import argparse
