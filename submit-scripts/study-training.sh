@@ -3,9 +3,10 @@
 # time budget is spent:
 #   submit-scripts/study-training.sh CIFAR_DIR BUDGET [SEED]      e.g. /tmp/cifar 170m
 # Order: the study-recipe ResNet-20 on CIFAR-10 with the baseline, text_guided and cosine_random
-# (the ablation) heads (issue 14), then ViT-tiny on Fashion-MNIST with the baseline and text_guided
-# heads (issue 18; seed 42 only; FMNIST_DIR, default ../shared/datasets/fashion-mnist beside the
-# checkout). A finished model goes to model-zoo/models/<model id>.zip with its card, which
+# (the ablation) heads (issue 14; ids end in "-exact" when CIFAR_DIR holds the official pixels),
+# then ViT-tiny on Fashion-MNIST with the baseline and text_guided heads (issue 18; seed 42 only;
+# FMNIST_DIR, default ../shared/datasets/fashion-mnist beside the checkout). A finished model goes
+# to model-zoo/models/<model id>.zip with its card, which
 # 'flipstorm card' then completes with the activation profile; a run under way keeps its
 # checkpoints in model-zoo/checkpoints/<model id>/, inside the checkout, because a session's machine
 # can be replaced between sessions and only what is committed survives: commit the newest
@@ -29,8 +30,16 @@ fi
 data="$1"
 budget="$2"
 seed="${3:-42}"
-if [[ ! -d "$data/train" || ! -d "$data/test" ]]; then
-  echo "$data: expected a CIFAR-10 class-folder tree with train/ and test/ (tar -xzf ../shared/datasets/cifar10-jpeg.tar.gz -C $data)" >&2
+# The ResNet-20 models' ids say which CIFAR-10 they learnt from: "-exact" for the official pixels
+# (the binary batches, or the PNG batches of submit-scripts/fetch-cifar10.sh), nothing for a
+# class-folder tree such as the JPEG copy in ../shared/datasets, on which the first trio trained.
+if [[ -f "$data/test_batch.bin" || -f "$data/cifar-10-batches-bin/test_batch.bin" || -f "$data/test_batch.png" ]]; then
+  pixels="-exact"
+elif [[ -d "$data/train" && -d "$data/test" ]]; then
+  pixels=""
+else
+  echo "$data: expected CIFAR-10 as binary batches (test_batch.bin), PNG batches (submit-scripts/fetch-cifar10.sh $data)" \
+    "or a class-folder tree with train/ and test/ (tar -xzf ../shared/datasets/cifar10-jpeg.tar.gz -C $data)" >&2
   exit 2
 fi
 seconds="$(python3 - "$budget" <<'PY'
@@ -58,9 +67,9 @@ vit=(--optimizer adam --lr 1e-3 --schedule cosine --warmup-epochs 1 --weight-dec
      --augment flip --normalize true --epochs 30)
 # One line per model: id | architecture | dataset | data directory | head | recipe options.
 jobs=(
-  "resnet20-cifar10-study-baseline$suffix|resnet20|cifar10|$data|baseline|--recipe study"
-  "resnet20-cifar10-study-text$suffix|resnet20|cifar10|$data|text_guided|--recipe study"
-  "resnet20-cifar10-study-cosrand$suffix|resnet20|cifar10|$data|cosine_random|--recipe study"
+  "resnet20-cifar10-study-baseline$pixels$suffix|resnet20|cifar10|$data|baseline|--recipe study"
+  "resnet20-cifar10-study-text$pixels$suffix|resnet20|cifar10|$data|text_guided|--recipe study"
+  "resnet20-cifar10-study-cosrand$pixels$suffix|resnet20|cifar10|$data|cosine_random|--recipe study"
 )
 if [[ "$seed" == 42 ]]; then
   jobs+=("vit_tiny-fmnist-baseline|vit_tiny|fashion-mnist|$fmnist|baseline|${vit[*]}"

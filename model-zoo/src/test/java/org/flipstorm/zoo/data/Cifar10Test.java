@@ -67,10 +67,56 @@ class Cifar10Test {
     }
 
     @Test
+    void npmsPngBatchesReadAsTheSameImagesAsTheBinaryRecordsTheyHold() throws Exception {
+        // Three images with distinct pixels everywhere, written once as binary records and once as
+        // PNG rows (pixel p of row r = image r's red, green and blue planes at p).
+        byte[] records = new byte[3 * 3073];
+        BufferedImage rows = new BufferedImage(1024, 3, BufferedImage.TYPE_INT_RGB);
+        int[] labels = {7, 0, 9};
+        for (int r = 0; r < 3; r++) {
+            records[r * 3073] = (byte) labels[r];
+            for (int p = 0; p < 1024; p++) {
+                int red = (p * 7 + r) & 0xFF;
+                int green = (p / 4 + 31 * r) & 0xFF;
+                int blue = (255 - p % 256 + r) & 0xFF;
+                records[r * 3073 + 1 + p] = (byte) red;
+                records[r * 3073 + 1 + 1024 + p] = (byte) green;
+                records[r * 3073 + 1 + 2048 + p] = (byte) blue;
+                rows.setRGB(p, r, red << 16 | green << 8 | blue);
+            }
+        }
+        Path binary = Files.createDirectories(dir.resolve("bin"));
+        Files.write(binary.resolve("test_batch.bin"), records);
+        Path npm = Files.createDirectories(dir.resolve("npm/package"));
+        ImageIO.write(rows, "png", npm.resolve("test_batch.png").toFile());
+        Files.writeString(npm.resolve("test_lables.json"), "[7,0,9]");
+
+        ImageSet expected = Cifar10.load("test", Optional.of(binary));
+        ImageSet png = Cifar10.load("test", Optional.of(dir.resolve("npm")));
+        assertEquals(3, png.size());
+        for (int r = 0; r < 3; r++) {
+            assertEquals(labels[r], png.label(r));
+            assertArrayEquals(expected.features(new int[] {r}).data().asFloat(),
+                    png.features(new int[] {r}).data().asFloat(), "image " + r);
+        }
+
+        Files.writeString(npm.resolve("test_lables.json"), "[7,0]");
+        IOException count = assertThrows(IOException.class, () -> Cifar10.load("test", Optional.of(npm)));
+        assertTrue(count.getMessage().contains("holds 2 labels for 3 images"), count.getMessage());
+        Files.writeString(npm.resolve("test_lables.json"), "[7,0,10]");
+        IOException range = assertThrows(IOException.class, () -> Cifar10.load("test", Optional.of(npm)));
+        assertTrue(range.getMessage().contains("entry 2 is 10; expected 0..9"), range.getMessage());
+        Files.delete(npm.resolve("test_lables.json"));
+        IOException missing = assertThrows(IOException.class, () -> Cifar10.load("test", Optional.of(npm)));
+        assertTrue(missing.getMessage().contains("test_lables.json missing"), missing.getMessage());
+    }
+
+    @Test
     void aMissingSplitSaysWhatItExpected() {
         DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class,
                 () -> Cifar10.load("train", Optional.of(dir)));
         assertTrue(e.getMessage().contains("data_batch_1..5.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains("data_batch_1..5.png with train_lables.json"), e.getMessage());
         IllegalArgumentException u = assertThrows(IllegalArgumentException.class,
                 () -> Datasets.load("imagenet", "test", Optional.of(dir)));
         assertTrue(u.getMessage().contains("cifar10"), u.getMessage());
