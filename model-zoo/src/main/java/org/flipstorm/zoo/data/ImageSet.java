@@ -103,6 +103,32 @@ public record ImageSet(
         return y;
     }
 
+    /**
+     * SHA-256 of the set as records, image by image: the label (one byte; four, big-endian, when
+     * the set has more than 256 classes), then the pixel bytes, channel planes in order. For
+     * CIFAR-10 read in any layout that is the hash of the official {@code test_batch.bin} (or of
+     * the five training batches concatenated), so a model card says which pixels its accuracy was
+     * measured on: the official ones or, for instance, a JPEG copy.
+     */
+    public String sha256() {
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        int len = imageLength();
+        for (int i = 0; i < size(); i++) {
+            if (numClasses > 256) {
+                digest.update(java.nio.ByteBuffer.allocate(4).putInt(labels[i]).array());
+            } else {
+                digest.update((byte) labels[i]);
+            }
+            digest.update(pixels, i * len, len);
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
     /** The first {@code count} images as a new set. */
     public ImageSet head(int count) {
         if (count < 0 || count > size()) {

@@ -53,7 +53,7 @@ public final class CardCommand extends ModelCommand {
         ImageSet train = Datasets.load(old.dataset(), "train", dataDir(), old.imageLayout());
         Evaluation.Result r = Evaluation.evaluate(m.network(), test, old.inputNormalization(), 500);
         int images = Math.min(profileImages == null ? train.size() : profileImages, train.size());
-        ModelCard card = old.withMeasurements(r.accuracy(), test.size(), r.meanTop2Diff(),
+        ModelCard card = old.withMeasurements(r.accuracy(), test.size(), test.sha256(), r.meanTop2Diff(),
                 CardMeasurements.logitScale(m.network()),
                 CardMeasurements.profile(m.network(), train, old.inputNormalization(), images),
                 recipe == null ? old.recipe() : recipe);

@@ -142,7 +142,7 @@ public final class ImportCommand implements java.util.concurrent.Callable<Intege
         ModelCard card = new ModelCard(id, architecture, "baseline", dataset, classes, List.copyOf(inputShape),
                 net.numParams(), null, r.accuracy(), test.size(), null,
                 ModelStore.describeLayers(net, test.features(new int[] {0}, norm)), Versions.flipstorm(),
-                Versions.dl4j(), null, norm, r.meanTop2Diff(), "imported", null, null);
+                Versions.dl4j(), null, norm, r.meanTop2Diff(), "imported", null, null, test.sha256());
         ModelCard written = ModelStore.save(net, card, out);
         log.printf(Locale.ROOT, "imported %s as %s: %d parameters, test accuracy %.4f on %d %s images, weights sha256"
                 + " %s%n", model, out, net.numParams(), r.accuracy(), test.size(), dataset, written.weightsSha256());

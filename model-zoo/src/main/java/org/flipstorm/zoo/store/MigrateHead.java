@@ -127,7 +127,7 @@ public final class MigrateHead extends ModelCommand {
         return new ModelCard(c.modelId(), c.architecture(), c.variant(), c.dataset(), c.classNames(), c.inputShape(),
                 c.parameterCount(), c.weightsSha256(), c.testAccuracy(), c.testImages(), c.training(), layers,
                 c.flipstormVersion(), c.dl4jVersion(), c.textGuidance(), c.inputNormalization(),
-                c.meanGoldenTop2Diff(), c.recipe(), c.logitScale(), c.activationProfile());
+                c.meanGoldenTop2Diff(), c.recipe(), c.logitScale(), c.activationProfile(), c.testSetSha256());
     }
 
     private static Layer layerNamed(Model m, String name) {

@@ -35,6 +35,9 @@ import org.flipstorm.zoo.data.Normalization;
  * @param recipe training recipe name ({@code default}, {@code study}; null if not recorded)
  * @param logitScale exp(s) of a cosine head after training (null for a baseline head)
  * @param activationProfile per-layer max |activation| over clean images (null if not profiled)
+ * @param testSetSha256 {@link org.flipstorm.zoo.data.ImageSet#sha256()} of the images the accuracy
+ *     is over (null on cards written before 2026-12-04): for CIFAR-10 the hash of the official
+ *     {@code test_batch.bin} when the model was measured on the official pixels
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelCard(
@@ -57,7 +60,8 @@ public record ModelCard(
         Double meanGoldenTop2Diff,
         String recipe,
         Double logitScale,
-        ActivationProfile activationProfile) {
+        ActivationProfile activationProfile,
+        String testSetSha256) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -68,7 +72,7 @@ public record ModelCard(
                      String dl4jVersion) {
         this(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, weightsSha256,
                 testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /**
@@ -95,12 +99,16 @@ public record ModelCard(
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record LayerMax(String name, double maxAbs) {}
 
-    /** The same card with measurements replaced: accuracy, margin, scale, profile and recipe. */
-    public ModelCard withMeasurements(double accuracy, int images, Double top2Diff, Double scale,
+    /**
+     * The same card with measurements replaced: accuracy (over {@code images} test images whose
+     * {@link org.flipstorm.zoo.data.ImageSet#sha256()} is {@code testSha}), margin, scale, profile
+     * and recipe.
+     */
+    public ModelCard withMeasurements(double accuracy, int images, String testSha, Double top2Diff, Double scale,
                                       ActivationProfile profile, String recipeName) {
         return new ModelCard(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount,
                 weightsSha256, accuracy, images, training, layers, flipstormVersion, dl4jVersion, textGuidance,
-                inputNormalization, top2Diff, recipeName, scale, profile);
+                inputNormalization, top2Diff, recipeName, scale, profile, testSha);
     }
 
     /**
@@ -190,6 +198,6 @@ public record ModelCard(
     public ModelCard withWeightsSha256(String sha) {
         return new ModelCard(modelId, architecture, variant, dataset, classNames, inputShape, parameterCount, sha,
                 testAccuracy, testImages, training, layers, flipstormVersion, dl4jVersion, textGuidance,
-                inputNormalization, meanGoldenTop2Diff, recipe, logitScale, activationProfile);
+                inputNormalization, meanGoldenTop2Diff, recipe, logitScale, activationProfile, testSetSha256);
     }
 }

@@ -362,7 +362,8 @@ public final class TrainCommand implements Callable<Integer> {
                         done * (double) train.size() / Math.max(trainSeconds, 1e-9), momentum, scheduleText,
                         augmentText, epochs),
                 ModelStore.describeLayers(net, test.features(new int[] {0}, norm)), Versions.flipstorm(),
-                Versions.dl4j(), guidance, norm, r.meanTop2Diff(), recipe, CardMeasurements.logitScale(net), null);
+                Versions.dl4j(), guidance, norm, r.meanTop2Diff(), recipe, CardMeasurements.logitScale(net), null,
+                test.sha256());
         ModelCard written = ModelStore.save(net, card, out);
         System.out.printf(Locale.ROOT, "saved %s: test accuracy %.4f on %d images, mean golden top2diff %.2f,"
                         + " %d/%d epochs in %.0f s, weights sha256 %s%n", out, r.accuracy(), test.size(),

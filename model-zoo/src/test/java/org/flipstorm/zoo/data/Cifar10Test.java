@@ -99,6 +99,12 @@ class Cifar10Test {
             assertArrayEquals(expected.features(new int[] {r}).data().asFloat(),
                     png.features(new int[] {r}).data().asFloat(), "image " + r);
         }
+        // The fingerprint a model card records is the hash of the official file, whatever the layout.
+        String fileHash = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(records));
+        assertEquals(fileHash, expected.sha256());
+        assertEquals(fileHash, png.sha256());
+        assertTrue(!fileHash.equals(expected.head(2).sha256()), "two of the three images hash differently");
 
         Files.writeString(npm.resolve("test_lables.json"), "[7,0]");
         IOException count = assertThrows(IOException.class, () -> Cifar10.load("test", Optional.of(npm)));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.flipstorm.zoo.data.Datasets;
 import org.flipstorm.zoo.data.IdxDataset;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
@@ -59,6 +60,8 @@ class CardCommandTest {
         assertEquals(cosineMax, back.activationProfile().layers().get(6).maxAbs(), 1e-6);
         assertEquals(100, back.activationProfile().images());
         assertEquals(500, back.testImages());
+        assertEquals(Datasets.load("fashion-mnist", "test", Optional.of(data)).sha256(),
+                back.testSetSha256(), "the card names the images its accuracy is over");
         assertNull(ModelStore.load(Path.of("models/lenet-fmnist-baseline.zip")).card().logitScale());
         assertNull(CardMeasurements.logitScale(ModelStore.load(Path.of("models/lenet-fmnist-baseline.zip")).network()));
     }

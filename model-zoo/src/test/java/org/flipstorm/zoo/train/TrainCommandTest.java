@@ -91,6 +91,9 @@ class TrainCommandTest {
         assertEquals(3, card.inputNormalization().channels());
         assertTrue(card.meanGoldenTop2Diff() >= 0 && card.meanGoldenTop2Diff() <= 100, "" + card.meanGoldenTop2Diff());
         assertTrue(Files.isRegularFile(dir.resolve("models/r20.checkpoints/epoch-002.zip")));
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(data.resolve("test_batch.bin")))), card.testSetSha256(),
+                "the card's test-set hash is the hash of the official-format test file");
 
         IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
                 () -> TrainCommand.run(argv));
