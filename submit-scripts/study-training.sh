@@ -14,6 +14,8 @@
 # before a session ends.
 # Every 5 minutes the trainer's resident memory is appended to the log, so a native-memory leak
 # shows early.
+# STUDY_EPOCHS (default: the recipe's 60) sets the ResNet-20 runs' length, the rate still divided
+# by 10 at 50% and 75% of it; a run resumes only with the length it started with.
 # STUDY_JOBS (a regular expression, default: all) keeps only the models whose id matches, so two
 # instances can train different models side by side, e.g. STUDY_JOBS=^resnet20 and STUDY_JOBS=^vit
 # with OMP_NUM_THREADS=1 each on a 2-core machine.
@@ -65,11 +67,16 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 fmnist="${FMNIST_DIR:-$here/../shared/datasets/fashion-mnist}"
 vit=(--optimizer adam --lr 1e-3 --schedule cosine --warmup-epochs 1 --weight-decay 1e-4 --weight-decay-on all
      --augment flip --normalize true --epochs 30)
+study=(--recipe study)
+if [[ -n "${STUDY_EPOCHS:-}" ]]; then
+  [[ "$STUDY_EPOCHS" =~ ^[1-9][0-9]*$ ]] || { echo "STUDY_EPOCHS '$STUDY_EPOCHS' is not a positive whole number" >&2; exit 2; }
+  study+=(--epochs "$STUDY_EPOCHS")
+fi
 # One line per model: id | architecture | dataset | data directory | head | recipe options.
 jobs=(
-  "resnet20-cifar10-study-baseline$pixels$suffix|resnet20|cifar10|$data|baseline|--recipe study"
-  "resnet20-cifar10-study-text$pixels$suffix|resnet20|cifar10|$data|text_guided|--recipe study"
-  "resnet20-cifar10-study-cosrand$pixels$suffix|resnet20|cifar10|$data|cosine_random|--recipe study"
+  "resnet20-cifar10-study-baseline$pixels$suffix|resnet20|cifar10|$data|baseline|${study[*]}"
+  "resnet20-cifar10-study-text$pixels$suffix|resnet20|cifar10|$data|text_guided|${study[*]}"
+  "resnet20-cifar10-study-cosrand$pixels$suffix|resnet20|cifar10|$data|cosine_random|${study[*]}"
 )
 if [[ "$seed" == 42 ]]; then
   jobs+=("vit_tiny-fmnist-baseline|vit_tiny|fashion-mnist|$fmnist|baseline|${vit[*]}"
