@@ -119,9 +119,7 @@ public final class Cifar10 {
                 img.getRGB(0, r, SIDE * SIDE, 1, argb, 0, SIDE * SIDE);
                 int base = n * (RECORD - 1);
                 for (int p = 0; p < argb.length; p++) {
-                    pixels[base + p] = (byte) (argb[p] >> 16);
-                    pixels[base + SIDE * SIDE + p] = (byte) (argb[p] >> 8);
-                    pixels[base + 2 * SIDE * SIDE + p] = (byte) argb[p];
+                    putRgb(pixels, base, p, argb[p]);
                 }
             }
             images.set(b, null);
@@ -202,15 +200,18 @@ public final class Cifar10 {
             int base = k * (RECORD - 1);
             for (int yy = 0; yy < SIDE; yy++) {
                 for (int xx = 0; xx < SIDE; xx++) {
-                    int rgb = img.getRGB(xx, yy);
-                    int p = yy * SIDE + xx;
-                    pixels[base + p] = (byte) (rgb >> 16);
-                    pixels[base + SIDE * SIDE + p] = (byte) (rgb >> 8);
-                    pixels[base + 2 * SIDE * SIDE + p] = (byte) rgb;
+                    putRgb(pixels, base, yy * SIDE + xx, img.getRGB(xx, yy));
                 }
             }
         }
         return new ImageSet(ID, split, 3, SIDE, SIDE, pixels, y, CLASSES.size());
+    }
+
+    /** Pixel {@code p} of the image at {@code base}: red, green and blue of {@code rgb} into their planes. */
+    private static void putRgb(byte[] pixels, int base, int p, int rgb) {
+        pixels[base + p] = (byte) (rgb >> 16);
+        pixels[base + SIDE * SIDE + p] = (byte) (rgb >> 8);
+        pixels[base + 2 * SIDE * SIDE + p] = (byte) rgb;
     }
 
     private static final java.util.function.Predicate<Path> CIFAR10_IMAGE = p -> {

@@ -1,6 +1,10 @@
 package org.flipstorm.zoo.data;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -111,22 +115,22 @@ public record ImageSet(
      * measured on: the official ones or, for instance, a JPEG copy.
      */
     public String sha256() {
-        java.security.MessageDigest digest;
+        MessageDigest digest;
         try {
-            digest = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
         int len = imageLength();
         for (int i = 0; i < size(); i++) {
             if (numClasses > 256) {
-                digest.update(java.nio.ByteBuffer.allocate(4).putInt(labels[i]).array());
+                digest.update(ByteBuffer.allocate(4).putInt(labels[i]).array());
             } else {
                 digest.update((byte) labels[i]);
             }
             digest.update(pixels, i * len, len);
         }
-        return java.util.HexFormat.of().formatHex(digest.digest());
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The first {@code count} images as a new set. */
