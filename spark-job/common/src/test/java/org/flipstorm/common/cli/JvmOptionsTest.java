@@ -93,11 +93,11 @@ class JvmOptionsTest {
         Result summary = dryRun("summary", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
         assertTrue(summary.out().startsWith("java "), summary.out());
         // Pages kept for reuse would never let the resident set fall under javacpp's physical-memory
-        // bound, so a bounded JVM gets jemalloc with its pages purged after a second.
+        // bound, so a bounded JVM gets jemalloc with its pages purged after five seconds.
         Result bounded = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", lib.toString(),
                 "FLIPSTORM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.maxphysicalbytes=1500m"));
         assertTrue(bounded.out().startsWith("LD_PRELOAD=" + lib
-                + " MALLOC_CONF=dirty_decay_ms:1000,muzzy_decay_ms:0,background_thread:true java "), bounded.out());
+                + " MALLOC_CONF=dirty_decay_ms:5000,muzzy_decay_ms:0,background_thread:true java "), bounded.out());
         Result boundedOwn = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", lib.toString(), "MALLOC_CONF",
                 "dirty_decay_ms:200", "FLIPSTORM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.maxphysicalbytes=1500m"));
         assertTrue(boundedOwn.out().startsWith("LD_PRELOAD=" + lib + " MALLOC_CONF=dirty_decay_ms:200 java "),
