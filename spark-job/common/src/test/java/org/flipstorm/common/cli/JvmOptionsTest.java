@@ -48,10 +48,14 @@ class JvmOptionsTest {
             List<String> words = List.of(out.split(" "));
             // Commands that stream a whole dataset through the network run with glibc's heap tuned
             // so that collected native memory is given back (bin/flipstorm says why).
-            List<String> env = List.of("MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072");
-            boolean streams = command.equals("profile") || command.equals("card");
-            assertEquals(streams ? env : List.of(), words.subList(0, streams ? 2 : 0), out);
-            words = words.subList(streams ? 2 : 0, words.size());
+            // Campaigns (unbounded here) get a large oneDNN primitive cache.
+            List<String> env = switch (command) {
+                case "profile", "card" -> List.of("MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072");
+                case "campaign" -> List.of("DNNL_PRIMITIVE_CACHE_CAPACITY=65536");
+                default -> List.of();
+            };
+            assertEquals(env, words.subList(0, env.size()), out);
+            words = words.subList(env.size(), words.size());
             assertEquals("java", words.get(0), out);
             assertTrue(words.containsAll(options), command + ": " + out);
             assertTrue(words.contains("-Dflipstorm.probe=1") && words.get(words.size() - 1).equals("--help"), out);
@@ -60,12 +64,12 @@ class JvmOptionsTest {
 
     /**
      * What the launcher prints for {@code command --help} under a dry run, with {@code env} added to
-     * an environment cleared of the allocator variables the launcher sets itself.
+     * an environment cleared of the allocator and oneDNN variables the launcher sets itself.
      */
     private static Result dryRun(String command, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/flipstorm").toString(), command, "--help");
         pb.environment().keySet().removeAll(List.of("MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "LD_PRELOAD",
-                "MALLOC_CONF"));
+                "MALLOC_CONF", "DNNL_PRIMITIVE_CACHE_CAPACITY"));
         pb.environment().put("FLIPSTORM_DRY_RUN", "1");
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
@@ -88,8 +92,8 @@ class JvmOptionsTest {
                 "the user's MALLOC_CONF wins: " + own.out());
         // Training and campaigns: the commands that stream data keep their glibc settings, the rest nothing.
         Result campaign = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
-        assertTrue(campaign.out().startsWith("LD_PRELOAD=" + lib + " MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1 java "),
-                campaign.out());
+        assertTrue(campaign.out().startsWith("LD_PRELOAD=" + lib + " MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1"
+                + " DNNL_PRIMITIVE_CACHE_CAPACITY=65536 java "), campaign.out());
         Result summary = dryRun("summary", Map.of("FLIPSTORM_JEMALLOC", lib.toString()));
         assertTrue(summary.out().startsWith("java "), summary.out());
         // Pages kept for reuse would never let the resident set fall under javacpp's physical-memory
@@ -104,6 +108,22 @@ class JvmOptionsTest {
                 boundedOwn.out());
         Result off = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", "none"));
         assertTrue(off.out().startsWith("java "), off.out());
+    }
+
+    @Test
+    void unboundedCampaignsGetALargePrimitiveCache() throws Exception {
+        Result campaign = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", "none"));
+        assertTrue(campaign.out().startsWith("DNNL_PRIMITIVE_CACHE_CAPACITY=65536 java "), campaign.out());
+        // The cached primitives count against javacpp's physical-memory bound: oneDNN's default there.
+        Result bounded = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", "none", "FLIPSTORM_JAVA_OPTS",
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=1500m"));
+        assertTrue(bounded.out().startsWith("java "), bounded.out());
+        // A value of the user's own reaches the JVM through the environment, unchanged.
+        Result own = dryRun("campaign", Map.of("FLIPSTORM_JEMALLOC", "none", "DNNL_PRIMITIVE_CACHE_CAPACITY", "2048"));
+        assertTrue(own.out().startsWith("java "), own.out());
+        // Training runs one shape per layer: oneDNN's default cache holds them all.
+        Result train = dryRun("train", Map.of("FLIPSTORM_JEMALLOC", "none"));
+        assertTrue(train.out().startsWith("java "), train.out());
     }
 
     @Test
