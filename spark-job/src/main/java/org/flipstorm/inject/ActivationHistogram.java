@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.flipstorm.zoo.data.ImageSet;
 import org.flipstorm.zoo.data.Normalization;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -52,7 +51,7 @@ public final class ActivationHistogram {
                 min[site] = Math.min(min[site], lo);
                 max[site] = Math.max(max[site], hi);
             } else {
-                INDArray c = contiguous(a);
+                INDArray c = FloatArrays.contiguous(a);
                 FloatBuffer values = c.data().asNioFloat();
                 for (int i = 0, length = (int) c.length(); i < length; i++) {
                     float v = values.get(i);
@@ -69,7 +68,7 @@ public final class ActivationHistogram {
             if (!(min[site] <= max[site])) {
                 return;
             }
-            INDArray c = contiguous(a);
+            INDArray c = FloatArrays.contiguous(a);
             FloatBuffer values = c.data().asNioFloat();
             double width = (max[site] - min[site]) / bins;
             double lo = min[site];
@@ -97,17 +96,6 @@ public final class ActivationHistogram {
             }
         }
         return out;
-    }
-
-    /**
-     * {@code a} itself if its values lie in c order as floats from the start of its buffer, else such
-     * a copy. The golden activations do, so their values (173 million for 256 images of ResNet-20)
-     * are read in place through a view of the native memory instead of being copied twice (to
-     * another native array, then to the Java heap).
-     */
-    private static INDArray contiguous(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.ordering() == 'c' && a.offset() == 0
-                && a.data().length() == a.length() ? a : a.castTo(DataType.FLOAT).dup('c');
     }
 
     private interface SiteValues {

@@ -222,8 +222,8 @@ final class Cone {
         boolean[] differs;
 
         void set(INDArray v) {
-            values = v.dataType() == DataType.FLOAT && v.ordering() == 'c' && v.offset() == 0
-                    && v.data().length() == v.length() ? v : scratch.add(v.castTo(DataType.FLOAT).dup('c'));
+            INDArray c = FloatArrays.contiguous(v);
+            values = c == v ? v : scratch.add(c);
             floats = null;
         }
 
@@ -805,11 +805,7 @@ final class Cone {
     /** A flat float view of a golden array (a contiguous c-order copy if it is not one already). */
     private FloatBuffer view(INDArray a) {
         return views.computeIfAbsent(a, k -> {
-            INDArray c = k;
-            if (c.dataType() != DataType.FLOAT || c.ordering() != 'c' || c.offset() != 0
-                    || c.data().length() != c.length()) {
-                c = c.castTo(DataType.FLOAT).dup('c');
-            }
+            INDArray c = FloatArrays.contiguous(k);
             // A view of the native memory, no copy; the entry keeps the array alive while it is used.
             return new View(c, c.data().asNioFloat());
         }).floats();
