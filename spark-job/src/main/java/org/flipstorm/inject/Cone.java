@@ -2,9 +2,7 @@ package org.flipstorm.inject;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -48,7 +46,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>An activation layer whose input nothing else reads any more works in place (DL4J's layer
  * copies its input first): the same values, one copy less.
  *
- * <p>One instance per {@link GraphStack}, not thread-safe.
+ * <p>A run's windows are {@link ConeWindow}s; the clean maps they are cut from and pasted into are
+ * read through {@link GoldenMaps}. One instance per {@link GraphStack}, not thread-safe.
  */
 final class Cone {
     private enum Kind { CONVOLUTION, PER_ELEMENT, ELEMENT_WISE, OTHER }
@@ -64,8 +63,6 @@ final class Cone {
     private final GraphVertex[] vertices;
     private final int[] topo;
     private final int[] topoPosition;
-    private final int[] siteOfVertex;
-    private final int inputVertex;
     private final int outputVertex;
     private final Kind[] kinds;
     /** Vertices after which a perturbation can vanish (activations: a ReLU zeroes it). */
@@ -74,8 +71,7 @@ final class Cone {
     private final Conv2DConfig[] valid;
     /** Per vertex, {@link #macsPerOutput}: looked up once, not at every run of the vertex. */
     private final double[] macs;
-    private final Map<INDArray, View> views = new IdentityHashMap<>();
-    private GoldenPass viewsOf;
+    private final GoldenMaps maps;
     /**
      * The arrays of the run in progress: a full map is closed once no vertex reads it, the rest
      * (windows are small) when the run returns.
@@ -94,13 +90,12 @@ final class Cone {
         this.vertices = vertices;
         this.topo = topo;
         this.topoPosition = topoPosition;
-        this.siteOfVertex = siteOfVertex;
-        this.inputVertex = inputVertex;
         this.outputVertex = outputVertex;
         this.kinds = new Kind[vertices.length];
         this.masks = new boolean[vertices.length];
         this.valid = new Conv2DConfig[vertices.length];
         this.macs = new double[vertices.length];
+        this.maps = new GoldenMaps(siteOfVertex, inputVertex);
         for (int v = 0; v < vertices.length; v++) {
             kinds[v] = kindOf(vertices[v]);
             if (kinds[v] == Kind.CONVOLUTION) {
@@ -206,47 +201,6 @@ final class Cone {
         return w.rank() == 4 ? w.length() / (double) w.size(0) : w.size(0);
     }
 
-    /** The value of one vertex for the batch rows: a window of every channel; golden outside it. */
-    private final class Window {
-        final int channels;
-        final int mapHeight;
-        final int mapWidth;
-        int height;
-        int width;
-        int[] top;
-        int[] left;
-        /** [rows, channels, height, width], c order, float. */
-        private INDArray values;
-        private FloatBuffer floats;
-        /** Per row: does any value in the window differ from the golden pass? */
-        boolean[] differs;
-
-        void set(INDArray v) {
-            INDArray c = FloatArrays.contiguous(v);
-            values = c == v ? v : scratch.add(c);
-            floats = null;
-        }
-
-        INDArray values() {
-            return values;
-        }
-
-        /** The values as a view of their native memory (no copy). */
-        FloatBuffer floats() {
-            if (floats == null) {
-                floats = values.data().asNioFloat();
-            }
-            return floats;
-        }
-
-        Window(int channels, int mapHeight, int mapWidth) {
-            this.channels = channels;
-            this.mapHeight = mapHeight;
-            this.mapWidth = mapWidth;
-        }
-
-    }
-
     /**
      * The network output, one row per fault, for faults that each set flat value {@code neuronOf[r]}
      * of image {@code rowImages[r]}'s output at {@code startVertex} to {@code values[r]}.
@@ -259,17 +213,14 @@ final class Cone {
 
     private INDArray runWindows(int startVertex, boolean[] affected, GoldenPass golden, int[] rowImages,
                                 long[] neuronOf, float[] values, INDArray goldenOutput) {
-        if (viewsOf != golden) {
-            views.clear();
-            viewsOf = golden;
-        }
+        maps.use(golden);
         int rows = rowImages.length;
-        INDArray siteMap = activation(startVertex, golden);
+        INDArray siteMap = maps.map(startVertex);
         int channels = (int) siteMap.size(1);
         int height = (int) siteMap.size(2);
         int width = (int) siteMap.size(3);
-        FloatBuffer siteGold = view(siteMap);
-        Window first = new Window(channels, height, width);
+        FloatBuffer siteGold = maps.view(siteMap);
+        ConeWindow first = new ConeWindow(channels, height, width);
         first.height = 1;
         first.width = 1;
         first.top = new int[rows];
@@ -291,8 +242,8 @@ final class Cone {
                     != Float.floatToRawIntBits(siteGold.get((int) (rowImages[r] * (long) channels * plane + neuronOf[r])));
         }
 
-        first.set(scratch.add(array(firstValues, rows, channels, 1, 1)));
-        Window[] windows = new Window[vertices.length];
+        first.set(scratch.add(GoldenMaps.array(firstValues, rows, channels, 1, 1)), scratch);
+        ConeWindow[] windows = new ConeWindow[vertices.length];
         INDArray[] full = new INDArray[vertices.length];
         int[] pending = new int[vertices.length];
         for (int v = 0; v < vertices.length; v++) {
@@ -316,7 +267,7 @@ final class Cone {
             }
             VertexIndices[] ins = vertices[v].getInputVertices();
             long started = System.nanoTime();
-            Window out = windowed ? windowed(v, ins, windows, pending, golden, batch.images) : null;
+            ConeWindow out = windowed ? windowed(v, ins, windows, pending, batch.images) : null;
             if (out != null) {
                 windowedVertexRuns++;
                 windows[v] = out;
@@ -327,11 +278,11 @@ final class Cone {
                 for (int i = 0; i < ins.length; i++) {
                     int u = ins[i].getVertexIndex();
                     if (full[u] == null && windows[u] != null) {
-                        full[u] = paste(windows[u], golden, u, batch.images);
+                        full[u] = maps.paste(windows[u], u, batch.images, scratch);
                         dead.add(windows[u].values());
                         windows[u] = null;
                     }
-                    inputs[i] = full[u] != null ? full[u] : scratch.add(Rows.gather(activation(u, golden), batch.images));
+                    inputs[i] = full[u] != null ? full[u] : scratch.add(Rows.gather(maps.map(u), batch.images));
                     if (full[u] == null) {
                         dead.add(inputs[i]);
                     }
@@ -403,9 +354,9 @@ final class Cone {
          * Drops the rows that no pending window disturbs any more (from here on they are the golden
          * pass); true when no row is left.
          */
-        boolean prune(Window[] windows) {
+        boolean prune(ConeWindow[] windows) {
             boolean[] live = new boolean[images.length];
-            for (Window w : windows) {
+            for (ConeWindow w : windows) {
                 if (w != null) {
                     for (int r = 0; r < live.length; r++) {
                         live[r] |= w.differs[r];
@@ -428,7 +379,7 @@ final class Cone {
                     keep[j++] = r;
                 }
             }
-            for (Window w : windows) {
+            for (ConeWindow w : windows) {
                 if (w != null) {
                     select(w, keep);
                 }
@@ -445,7 +396,7 @@ final class Cone {
         }
     }
 
-    private void select(Window w, int[] keep) {
+    private void select(ConeWindow w, int[] keep) {
         int[] top = new int[keep.length];
         int[] left = new int[keep.length];
         boolean[] differs = new boolean[keep.length];
@@ -454,7 +405,7 @@ final class Cone {
             left[j] = w.left[keep[j]];
             differs[j] = w.differs[keep[j]];
         }
-        w.set(scratch.add(Rows.gather(w.values(), keep)));
+        w.set(scratch.add(Rows.gather(w.values(), keep)), scratch);
         w.top = top;
         w.left = left;
         w.differs = differs;
@@ -464,23 +415,22 @@ final class Cone {
      * Runs vertex {@code v} on windows, or returns null when it must run on full maps: a vertex of
      * another kind, an input already full, or a window that would cover the whole map.
      */
-    private Window windowed(int v, VertexIndices[] ins, Window[] windows, int[] pending, GoldenPass golden,
-                            int[] images) {
+    private ConeWindow windowed(int v, VertexIndices[] ins, ConeWindow[] windows, int[] pending, int[] images) {
         Kind kind = kinds[v];
         if (kind == Kind.OTHER) {
             return null;
         }
-        INDArray outMap = activation(v, golden);
+        INDArray outMap = maps.map(v);
         if (outMap.rank() != 4 || outMap.dataType() != DataType.FLOAT) {
             return null;
         }
         int rows = images.length;
         int outH = (int) outMap.size(2);
         int outW = (int) outMap.size(3);
-        Window out = new Window((int) outMap.size(1), outH, outW);
+        ConeWindow out = new ConeWindow((int) outMap.size(1), outH, outW);
         INDArray result;
         if (kind == Kind.CONVOLUTION) {
-            Window in = windows[ins[0].getVertexIndex()];
+            ConeWindow in = windows[ins[0].getVertexIndex()];
             if (in == null) {
                 return null;
             }
@@ -510,8 +460,8 @@ final class Cone {
                 cropLeft[r] = out.left[r] * s[1] - pad[1];
             }
             int u = ins[0].getVertexIndex();
-            float[] crop = crop(u, golden, images, in, cropTop, cropLeft, cropH, cropW);
-            INDArray input = scratch.add(array(crop, rows, in.channels, cropH, cropW));
+            float[] crop = maps.crop(u, images, in, cropTop, cropLeft, cropH, cropW);
+            INDArray input = scratch.add(GoldenMaps.array(crop, rows, in.channels, cropH, cropW));
             result = scratch.add(Nd4j.createUninitialized(DataType.FLOAT, rows, out.channels, out.height, out.width));
             Conv2DConfig cfg = valid[v];
             INDArray weights = lv.getLayer().getParam("W").castTo(DataType.FLOAT);
@@ -523,7 +473,7 @@ final class Cone {
             windowedMacs += macs[v] * result.length();
             result = scratch.add(conf.getActivationFn().getActivation(result, false));
         } else if (kind == Kind.PER_ELEMENT) {
-            Window in = windows[ins[0].getVertexIndex()];
+            ConeWindow in = windows[ins[0].getVertexIndex()];
             if (in == null) {
                 return null;
             }
@@ -545,11 +495,11 @@ final class Cone {
             java.util.Arrays.fill(right, Integer.MIN_VALUE);
             for (VertexIndices in : ins) {
                 int u = in.getVertexIndex();
-                INDArray uMap = activation(u, golden);
+                INDArray uMap = maps.map(u);
                 if (!java.util.Arrays.equals(uMap.shape(), outMap.shape())) {
                     return null;
                 }
-                Window w = windows[u];
+                ConeWindow w = windows[u];
                 if (w == null) {
                     // An input off the fault's path (in the windowed phase every input on it has a window).
                     continue;
@@ -578,20 +528,20 @@ final class Cone {
             INDArray[] inputs = new INDArray[ins.length];
             for (int i = 0; i < ins.length; i++) {
                 int u = ins[i].getVertexIndex();
-                Window w = windows[u];
+                ConeWindow w = windows[u];
                 if (w != null && w.height == h && w.width == wd && java.util.Arrays.equals(w.top, out.top)
                         && java.util.Arrays.equals(w.left, out.left)) {
                     // The input's window is the union already (a residual branch that grew from the shortcut's).
                     inputs[i] = w.values();
                 } else {
-                    inputs[i] = scratch.add(array(crop(u, golden, images, w, out.top, out.left, h, wd), rows, out.channels, h, wd));
+                    inputs[i] = scratch.add(GoldenMaps.array(maps.crop(u, images, w, out.top, out.left, h, wd), rows, out.channels, h, wd));
                 }
             }
             result = scratch.add(CleanPass.vertex(vertices[v], inputs, LayerWorkspaceMgr.noWorkspaces()));
         }
-        out.set(result);
+        out.set(result, scratch);
         if (masks[v]) {
-            shrink(out, v, golden, images);
+            shrink(out, v, images);
         } else {
             // Convolutions and batch norm keep a perturbation alive: the rows that differed still do.
             out.differs = differsOf(ins, windows, out.top.length);
@@ -600,7 +550,7 @@ final class Cone {
     }
 
     /** The arrays the run still reads: every pending window's values and full map. */
-    private static List<INDArray> live(Window[] windows, INDArray[] full) {
+    private static List<INDArray> live(ConeWindow[] windows, INDArray[] full) {
         List<INDArray> live = new ArrayList<>();
         for (int v = 0; v < full.length; v++) {
             if (windows[v] != null) {
@@ -614,10 +564,10 @@ final class Cone {
     }
 
     /** Per row: does a window among the inputs of a vertex differ from the golden pass? */
-    private static boolean[] differsOf(VertexIndices[] ins, Window[] windows, int rows) {
+    private static boolean[] differsOf(VertexIndices[] ins, ConeWindow[] windows, int rows) {
         boolean[] d = new boolean[rows];
         for (VertexIndices in : ins) {
-            Window w = windows[in.getVertexIndex()];
+            ConeWindow w = windows[in.getVertexIndex()];
             if (w != null) {
                 for (int r = 0; r < rows; r++) {
                     d[r] |= w.differs[r];
@@ -654,8 +604,8 @@ final class Cone {
      * Compares a freshly computed window with the golden values: marks the rows that still differ
      * and shrinks the window to the box of differing values over all rows.
      */
-    private void shrink(Window w, int v, GoldenPass golden, int[] images) {
-        FloatBuffer gold = view(activation(v, golden));
+    private void shrink(ConeWindow w, int v, int[] images) {
+        FloatBuffer gold = maps.view(maps.map(v));
         int rows = images.length;
         w.differs = new boolean[rows];
         int[] boxTop = new int[rows];
@@ -710,78 +660,12 @@ final class Cone {
             top[r] = Math.max(0, Math.min(boxTop[r], w.mapHeight - newH));
             left[r] = Math.max(0, Math.min(boxLeft[r], w.mapWidth - newW));
         }
-        float[] data = crop(v, golden, images, w, top, left, newH, newW);
-        w.set(scratch.add(array(data, rows, w.channels, newH, newW)));
+        float[] data = maps.crop(v, images, w, top, left, newH, newW);
+        w.set(scratch.add(GoldenMaps.array(data, rows, w.channels, newH, newW)), scratch);
         w.top = top;
         w.left = left;
         w.height = newH;
         w.width = newW;
-    }
-
-    /**
-     * The values of vertex {@code u} at a window (per-row {@code top}/{@code left}, common size) of
-     * each row: {@code over}'s values where it has them, golden elsewhere, zero outside the map
-     * (the padding of a convolution).
-     */
-    private float[] crop(int u, GoldenPass golden, int[] images, Window over, int[] top, int[] left, int h, int w) {
-        INDArray map = activation(u, golden);
-        FloatBuffer gold = view(map);
-        int channels = (int) map.size(1);
-        int mapH = (int) map.size(2);
-        int mapW = (int) map.size(3);
-        int rows = images.length;
-        float[] out = new float[rows * channels * h * w];
-        for (int r = 0; r < rows; r++) {
-            int x0 = Math.max(0, left[r]);
-            int x1 = Math.min(mapW, left[r] + w);
-            for (int c = 0; c < channels; c++) {
-                int at = (r * channels + c) * h * w;
-                for (int y = 0; y < h; y++) {
-                    int my = top[r] + y;
-                    if (my < 0 || my >= mapH || x1 <= x0) {
-                        continue;
-                    }
-                    int base = ((images[r] * channels + c) * mapH + my) * mapW;
-                    gold.get(base + x0, out, at + y * w + (x0 - left[r]), x1 - x0);
-                }
-            }
-            if (over != null) {
-                FloatBuffer ov = over.floats();
-                int oy0 = Math.max(top[r], over.top[r]);
-                int oy1 = Math.min(top[r] + h, over.top[r] + over.height);
-                int ox0 = Math.max(left[r], over.left[r]);
-                int ox1 = Math.min(left[r] + w, over.left[r] + over.width);
-                for (int c = 0; c < channels && ox1 > ox0; c++) {
-                    for (int y = oy0; y < oy1; y++) {
-                        int src = ((r * channels + c) * over.height + (y - over.top[r])) * over.width
-                                + (ox0 - over.left[r]);
-                        int dst = ((r * channels + c) * h + (y - top[r])) * w + (ox0 - left[r]);
-                        ov.get(src, out, dst, ox1 - ox0);
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The golden map of vertex {@code u} for the batch rows, with the window pasted in. */
-    private INDArray paste(Window w, GoldenPass golden, int u, int[] images) {
-        INDArray map = activation(u, golden);
-        int[] top = new int[images.length];
-        int[] left = new int[images.length];
-        float[] data = crop(u, golden, images, w, top, left, w.mapHeight, w.mapWidth);
-        INDArray pasted = scratch.add(array(data, images.length, w.channels, w.mapHeight, w.mapWidth));
-        return scratch.add(pasted.castTo(map.dataType()));
-    }
-
-    /**
-     * A native c-order float array holding {@code data}, copied in one bulk move: faster than
-     * {@code Nd4j.create(float[], ...)}, which zeroes the new array and then stores element by element.
-     */
-    private static INDArray array(float[] data, long... shape) {
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        a.data().asNioFloat().put(data);
-        return a;
     }
 
     private int affectedConsumers(int v, boolean[] affected) {
@@ -793,21 +677,5 @@ final class Cone {
             }
         }
         return n;
-    }
-
-    private INDArray activation(int v, GoldenPass golden) {
-        return v == inputVertex ? golden.input() : golden.activations()[siteOfVertex[v]];
-    }
-
-    /** A float view of an array's native memory, with the array that owns it. */
-    private record View(INDArray owner, FloatBuffer floats) {}
-
-    /** A flat float view of a golden array (a contiguous c-order copy if it is not one already). */
-    private FloatBuffer view(INDArray a) {
-        return views.computeIfAbsent(a, k -> {
-            INDArray c = FloatArrays.contiguous(k);
-            // A view of the native memory, no copy; the entry keeps the array alive while it is used.
-            return new View(c, c.data().asNioFloat());
-        }).floats();
     }
 }
