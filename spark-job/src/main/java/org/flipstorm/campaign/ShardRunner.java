@@ -84,23 +84,26 @@ final class ShardRunner {
     /** Weight faults: each trial corrupts one weight and classifies its image, re-run from the layer. */
     private static List<Row> runWeights(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine,
                                         Map<Integer, Double> layerSeconds) {
-        GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()));
         Map<Integer, Integer> rowOfImage = rowOfImage(shard);
         WeightFaults weights = new WeightFaults(engine);
         Map<Integer, GoldenPass> onePass = new HashMap<>();
         List<Trial> order = new ArrayList<>(shard.trials());
         order.sort(Comparator.comparingInt(Trial::imageIndex).thenComparingInt(Trial::layerIndex));
         List<Row> rows = new ArrayList<>(order.size());
-        for (Trial t : order) {
-            int label = data.label(t.imageIndex());
-            GoldenPass one = onePass.computeIfAbsent(t.imageIndex(),
-                    i -> golden.rows(new int[] {rowOfImage.get(i)}));
-            Fault f = new Fault(t.trialId(), 0, label, t.neuronIndex(), t.bit(), t.mask());
-            long start = System.nanoTime();
-            TrialResult r = weights.inject(one, t.layerIndex(), WeightFaults.WEIGHTS, f, ctx.corruption(t.layerIndex()),
-                    new int[] {label}).get(0);
-            layerSeconds.merge(t.layerIndex(), (System.nanoTime() - start) / 1e9, Double::sum);
-            rows.add(TrialRows.toRow(ctx, t, label, r));
+        try (GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()))) {
+            for (Trial t : order) {
+                int label = data.label(t.imageIndex());
+                GoldenPass one = onePass.computeIfAbsent(t.imageIndex(),
+                        i -> golden.rows(new int[] {rowOfImage.get(i)}));
+                Fault f = new Fault(t.trialId(), 0, label, t.neuronIndex(), t.bit(), t.mask());
+                long start = System.nanoTime();
+                TrialResult r = weights.inject(one, t.layerIndex(), WeightFaults.WEIGHTS, f,
+                        ctx.corruption(t.layerIndex()), new int[] {label}).get(0);
+                layerSeconds.merge(t.layerIndex(), (System.nanoTime() - start) / 1e9, Double::sum);
+                rows.add(TrialRows.toRow(ctx, t, label, r));
+            }
+        } finally {
+            onePass.values().forEach(GoldenPass::close);
         }
         rows.sort((a, b) -> Long.compare(a.getLong(1), b.getLong(1)));
         return rows;
@@ -109,25 +112,27 @@ final class ShardRunner {
     /** Activation faults: one clean pass of the shard's images, then each layer's faults batched. */
     private static List<Row> runActivations(CampaignContext ctx, Shard shard, ImageSet data, InjectionEngine engine,
                                             Map<Integer, Double> layerSeconds) {
-        GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()));
         Map<Integer, Integer> rowOfImage = rowOfImage(shard);
         Map<Integer, List<Trial>> byLayer = new TreeMap<>();
         for (Trial t : shard.trials()) {
             byLayer.computeIfAbsent(t.layerIndex(), k -> new ArrayList<>()).add(t);
         }
         List<Row> rows = new ArrayList<>(shard.trials().size());
-        for (Map.Entry<Integer, List<Trial>> e : byLayer.entrySet()) {
-            List<Trial> trials = e.getValue();
-            List<Fault> faults = new ArrayList<>(trials.size());
-            for (Trial t : trials) {
-                faults.add(new Fault(t.trialId(), rowOfImage.get(t.imageIndex()), data.label(t.imageIndex()),
-                        t.neuronIndex(), t.bit(), t.mask()));
-            }
-            long start = System.nanoTime();
-            List<TrialResult> results = engine.inject(golden, e.getKey(), faults, ctx.corruption(e.getKey()));
-            layerSeconds.merge(e.getKey(), (System.nanoTime() - start) / 1e9, Double::sum);
-            for (int i = 0; i < trials.size(); i++) {
-                rows.add(TrialRows.toRow(ctx, trials.get(i), faults.get(i).label(), results.get(i)));
+        // Closed at the end so that the next shard's pass reuses its memory (see GoldenPass).
+        try (GoldenPass golden = engine.golden(data.features(shard.imageIndices(), ctx.inputNormalization()))) {
+            for (Map.Entry<Integer, List<Trial>> e : byLayer.entrySet()) {
+                List<Trial> trials = e.getValue();
+                List<Fault> faults = new ArrayList<>(trials.size());
+                for (Trial t : trials) {
+                    faults.add(new Fault(t.trialId(), rowOfImage.get(t.imageIndex()), data.label(t.imageIndex()),
+                            t.neuronIndex(), t.bit(), t.mask()));
+                }
+                long start = System.nanoTime();
+                List<TrialResult> results = engine.inject(golden, e.getKey(), faults, ctx.corruption(e.getKey()));
+                layerSeconds.merge(e.getKey(), (System.nanoTime() - start) / 1e9, Double::sum);
+                for (int i = 0; i < trials.size(); i++) {
+                    rows.add(TrialRows.toRow(ctx, trials.get(i), faults.get(i).label(), results.get(i)));
+                }
             }
         }
         rows.sort((a, b) -> Long.compare(a.getLong(1), b.getLong(1)));

@@ -106,9 +106,10 @@ public final class ActivationHistogram {
                                      SiteValues sink) {
         for (int start = 0; start < count; start += batch) {
             int[] idx = IntStream.range(start, Math.min(count, start + batch)).toArray();
-            GoldenPass g = net.golden(data.features(idx, norm));
-            for (int s = 0; s < net.size(); s++) {
-                sink.accept(s, g.activations()[s]);
+            try (GoldenPass g = net.golden(data.features(idx, norm))) {
+                for (int s = 0; s < net.size(); s++) {
+                    sink.accept(s, g.activations()[s]);
+                }
             }
         }
     }

@@ -75,11 +75,12 @@ public record RangeProfile(String modelId, String weightsSha256, String dataset,
         NativeCollector collector = new NativeCollector();
         for (int start = 0; start < count; start += batch) {
             int[] idx = java.util.stream.IntStream.range(start, Math.min(count, start + batch)).toArray();
-            GoldenPass g = net.golden(data.features(idx, norm));
-            for (int s = 0; s < n; s++) {
-                INDArray a = g.activations()[s];
-                min[s] = Math.min(min[s], a.minNumber().floatValue());
-                max[s] = Math.max(max[s], a.maxNumber().floatValue());
+            try (GoldenPass g = net.golden(data.features(idx, norm))) {
+                for (int s = 0; s < n; s++) {
+                    INDArray a = g.activations()[s];
+                    min[s] = Math.min(min[s], a.minNumber().floatValue());
+                    max[s] = Math.max(max[s], a.maxNumber().floatValue());
+                }
             }
             collector.tick();
         }

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.flipstorm.zoo.runtime.NativeMemory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -113,7 +113,7 @@ final class Scratch {
         if (a.wasClosed() || a.isEmpty()) {
             return false;
         }
-        long[] r = range(a.data());
+        long[] r = NativeMemory.range(a.data());
         for (long[] k : held) {
             if (r[0] < k[1] && k[0] < r[1]) {
                 return true;
@@ -137,13 +137,7 @@ final class Scratch {
     private static long[][] ranges(Collection<INDArray> arrays) {
         return arrays.stream()
                 .filter(a -> a != null && !a.wasClosed() && !a.isEmpty())
-                .map(a -> range(a.data()))
+                .map(a -> NativeMemory.range(a.data()))
                 .toArray(long[][]::new);
-    }
-
-    /** [first byte, one past the last byte) of a buffer's native memory. */
-    private static long[] range(DataBuffer b) {
-        long start = b.address();
-        return new long[] {start, start + Math.max(1, b.length() * b.getElementSize())};
     }
 }

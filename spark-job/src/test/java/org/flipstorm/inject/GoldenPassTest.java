@@ -59,6 +59,30 @@ class GoldenPassTest {
         assertTrue(fc1.minNumber().doubleValue() < -0.2, "b1_fc1 min " + fc1.minNumber());
     }
 
+    /**
+     * A closed pass gives its sites' memory back and keeps its input (the caller's); the next pass,
+     * which may be handed that memory, still holds every site's own output. Poisoning the closed
+     * arrays first makes a read of stale memory show as NaN rather than pass by luck.
+     */
+    @Test
+    void aClosedPassFreesItsSitesNotItsInputAndTheNextPassIsExact() {
+        for (Model model : java.util.List.of(SuffixEquivalenceTest.zooGraph("resnet20", true), TinyNets.lenet())) {
+            boolean graph = model instanceof ComputationGraph;
+            InjectableNetwork net = InjectableNetworks.of(model);
+            INDArray first = graph ? SuffixNoise.images(3, 4, 3, 32, 32) : TinyNets.images(4, 7);
+            GoldenPass pass = net.golden(first);
+            for (INDArray a : pass.activations()) {
+                if (a.closeable()) {
+                    a.assign(Double.NaN);
+                }
+            }
+            pass.close();
+            assertTrue(java.util.Arrays.stream(pass.activations()).anyMatch(INDArray::wasClosed), "no site closed");
+            assertTrue(!first.wasClosed(), "the caller's input was closed");
+            check(model, graph ? SuffixNoise.images(8, 4, 3, 32, 32) : TinyNets.images(4, 9));
+        }
+    }
+
     private static void check(Model model, INDArray images) {
         InjectableNetwork net = InjectableNetworks.of(model);
         GoldenPass golden = net.golden(images);

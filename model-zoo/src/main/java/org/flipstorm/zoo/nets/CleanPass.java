@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.flipstorm.zoo.runtime.NativeMemory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -19,6 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * applies its function in place on its input, so the value it returns for a batch norm or an add
  * feeding a ReLU (or a dense layer feeding a GELU) is the post-activation one. The fault engine's
  * golden pass, the model card's activation profile and its layer shapes all read this.
+ *
+ * <p>The copies are closed as soon as their vertex has run (unless its output shares their
+ * memory), so that the next vertex reuses their memory instead of faulting in fresh pages.
  */
 public final class CleanPass {
     private CleanPass() {}
@@ -85,6 +89,9 @@ public final class CleanPass {
                 inputs[i] = values[ins[i].getVertexIndex()].dup();
             }
             values[v] = vertex(vertices[v], inputs, mgr);
+            for (INDArray copy : inputs) {
+                NativeMemory.closeUnlessShared(copy, values[v]);
+            }
         }
         return values;
     }
@@ -95,7 +102,9 @@ public final class CleanPass {
         INDArray[] out = new INDArray[net.getnLayers()];
         INDArray cur = input;
         for (int i = 0; i < out.length; i++) {
-            cur = layer(net, i, cur.dup(), mgr);
+            INDArray copy = cur.dup();
+            cur = layer(net, i, copy, mgr);
+            NativeMemory.closeUnlessShared(copy, cur);
             out[i] = cur;
         }
         return out;
