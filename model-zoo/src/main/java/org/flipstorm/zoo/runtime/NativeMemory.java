@@ -46,7 +46,7 @@ public final class NativeMemory {
             return false;
         }
         for (INDArray k : keep) {
-            if (k == a || overlaps(a, k)) {
+            if (overlaps(a, k)) { // a itself too: it is open and not empty here
                 return false;
             }
         }
