@@ -126,7 +126,7 @@ class CampaignBadInputTest {
                 "is not a HOCON setting");
         assertRefused(out, Fixtures.campaign(conf.toString(), "--sett", "campaign.seed=1"), "Unknown option");
         assertRefused(out, Fixtures.campaign(), "Missing required parameter: 'CONFIG'");
-        assertRefused(out, Fixtures.campaign(conf.toString(), conf.toString()), "Unmatched argument");
+        assertRefused(out, Fixtures.campaign(conf.toString(), conf.toString()), "both name the campaign " + out);
         Fixtures.Outcome help = Fixtures.campaign("--help");
         assertEquals(0, help.status(), help.err());
         assertTrue(help.out().contains("--set=KEY=VALUE") && help.out().contains("CONFIG")
