@@ -84,16 +84,21 @@ class CampaignSeriesTest {
         assertTrue(Files.exists(output.resolve("good").resolve("manifest.json")));
     }
 
+    /** Runs {@code a} and {@code b} as one series and expects a refusal in one line containing {@code expected}. */
+    private static void assertSeriesRefused(Path output, Path a, Path b, String expected) {
+        Fixtures.Outcome o = Fixtures.campaign(a.toString(), b.toString());
+        assertEquals(CampaignMain.EXIT_BAD_INPUT, o.status(), o.out() + o.err());
+        assertEquals(1, o.err().strip().lines().count(), o.err());
+        assertTrue(o.err().contains(expected), o.err());
+        assertFalse(Files.exists(output), "nothing written");
+    }
+
     @Test
     void twoConfigsNamingOneCampaignAreRefusedBeforeAnythingRuns() throws IOException {
         Path output = dir.resolve("same");
         Path one = Fixtures.config(dir, lenet, output, "name = twin");
         Path two = Fixtures.config(dir, lenet, output, "name = twin", "seed = 8");
-        Fixtures.Outcome o = Fixtures.campaign(one.toString(), two.toString());
-        assertEquals(CampaignMain.EXIT_BAD_INPUT, o.status(), o.err());
-        assertEquals(1, o.err().strip().lines().count(), o.err());
-        assertTrue(o.err().contains(one + " and " + two + " both name the campaign"), o.err());
-        assertFalse(Files.exists(output), "nothing written");
+        assertSeriesRefused(output, one, two, one + " and " + two + " both name the campaign");
     }
 
     @Test
@@ -101,15 +106,8 @@ class CampaignSeriesTest {
         Path output = dir.resolve("masters");
         Path one = Fixtures.config(dir, lenet, output, "name = m1");
         Path two = Fixtures.config(dir, lenet, output, "name = m2", "spark-master = \"local[1]\"");
-        Fixtures.Outcome o = Fixtures.campaign(one.toString(), two.toString());
-        assertEquals(CampaignMain.EXIT_BAD_INPUT, o.status(), o.err());
-        assertTrue(o.err().contains("names spark-master local[2] and " + two + " names local[1]"), o.err());
-
+        assertSeriesRefused(output, one, two, "names spark-master local[2] and " + two + " names local[1]");
         Path broken = Fixtures.config(dir, lenet, output, "name = m3", "trials-per-layer = many");
-        o = Fixtures.campaign(one.toString(), broken.toString());
-        assertEquals(CampaignMain.EXIT_BAD_INPUT, o.status(), o.err());
-        assertEquals(1, o.err().strip().lines().count(), o.err());
-        assertTrue(o.err().startsWith("campaign: " + broken + ": "), o.err());
-        assertFalse(Files.exists(output), "nothing written");
+        assertSeriesRefused(output, one, broken, "campaign: " + broken + ": ");
     }
 }
