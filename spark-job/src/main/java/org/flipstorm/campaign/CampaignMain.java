@@ -51,14 +51,11 @@ public final class CampaignMain implements Callable<Integer> {
 
     @Mixin
     HelpOption help;
-    @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "Campaign config (HOCON), e.g."
-            + " conf/local.conf; every key and its default: spark-job/src/main/resources/reference.conf."
+    @Parameters(arity = "1..*", paramLabel = "CONFIG", description = ConfigArgs.CONFIG_HELP
             + " Several run one after another in one Spark session.")
     List<File> files = new ArrayList<>();
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key in HOCON for every"
-            + " config, e.g. --set campaign.trials-per-layer=100 or --set 'campaign.layers=[conv1, conv2]'"
-            + " (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    Overrides set;
     private final PrintStream out;
     private final PrintStream err;
 
@@ -87,9 +84,9 @@ public final class CampaignMain implements Callable<Integer> {
     public Integer call() {
         Dl4jRuntime.requireBackend();
         if (files.size() == 1) {
-            return runOne(CampaignConfig.load(files.get(0), overrides));
+            return runOne(CampaignConfig.load(files.get(0), set.overrides));
         }
-        List<CampaignSpec> specs = series(files, overrides);
+        List<CampaignSpec> specs = series(files, set.overrides);
         scala.Option<SparkSession> active = SparkSession.getActiveSession();
         SparkSession created = active.isDefined() ? null : SparkSessions.create(specs.get(0));
         int status = 0;
@@ -101,8 +98,7 @@ public final class CampaignMain implements Callable<Integer> {
                 try {
                     s = runOne(specs.get(i));
                 } catch (IllegalArgumentException e) {
-                    err.println("campaign: " + files.get(i) + ": "
-                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    err.println("campaign: " + files.get(i) + ": " + Cli.oneLine(e.getMessage()));
                     s = EXIT_BAD_INPUT;
                 }
                 complete += s == 0 ? 1 : 0;
@@ -124,6 +120,7 @@ public final class CampaignMain implements Callable<Integer> {
      * the master, configs that name different Spark masters (the series shares one session).
      */
     static List<CampaignSpec> series(List<File> files, List<String> overrides) {
+        boolean submitted = new SparkConf().contains("spark.master");
         List<CampaignSpec> specs = new ArrayList<>();
         Map<String, File> dirs = new HashMap<>();
         for (File f : files) {
@@ -138,15 +135,12 @@ public final class CampaignMain implements Callable<Integer> {
                 throw new IllegalArgumentException(before + " and " + f + " both name the campaign "
                         + CampaignLayout.campaignDir(spec) + "; give each its own campaign.name or campaign.output");
             }
-            specs.add(spec);
-        }
-        boolean submitted = new SparkConf().contains("spark.master");
-        for (int i = 1; i < specs.size() && !submitted; i++) {
-            if (!specs.get(i).master().equals(specs.get(0).master())) {
+            if (!submitted && !specs.isEmpty() && !spec.master().equals(specs.get(0).master())) {
                 throw new IllegalArgumentException(files.get(0) + " names spark-master " + specs.get(0).master()
-                        + " and " + files.get(i) + " names " + specs.get(i).master() + "; the campaigns of one"
-                        + " command share one Spark session: give them the same master or run them separately");
+                        + " and " + f + " names " + spec.master() + "; the campaigns of one command share one"
+                        + " Spark session: give them the same master or run them separately");
             }
+            specs.add(spec);
         }
         return specs;
     }
@@ -196,17 +190,25 @@ public final class CampaignMain implements Callable<Integer> {
         return CommandLine.populateCommand(new ConfigArgs(), argv).spec();
     }
 
-    /** The campaign config and its overrides, shared by {@code campaign} and {@code plan}. */
-    static final class ConfigArgs {
-        @Parameters(index = "0", paramLabel = "CONFIG", description = "Campaign config (HOCON), e.g. conf/local.conf;"
-                + " every key and its default: spark-job/src/main/resources/reference.conf.")
-        File file;
+    /** {@code --set key=value ...}, the HOCON overrides of {@code campaign} and {@code plan}. */
+    static final class Overrides {
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key in HOCON, e.g. --set"
-                + " campaign.trials-per-layer=100 or --set 'campaign.layers=[conv1, conv2]' (repeatable).")
+                + " campaign.trials-per-layer=100 or --set 'campaign.layers=[conv1, conv2]' (repeatable; with"
+                + " several configs, for each).")
         List<String> overrides = new ArrayList<>();
+    }
+
+    /** One campaign config and its overrides: the arguments of {@code plan}. */
+    static final class ConfigArgs {
+        static final String CONFIG_HELP = "Campaign config (HOCON), e.g. conf/local.conf; every key and its default:"
+                + " spark-job/src/main/resources/reference.conf.";
+        @Parameters(index = "0", paramLabel = "CONFIG", description = CONFIG_HELP)
+        File file;
+        @Mixin
+        Overrides set;
 
         CampaignSpec spec() {
-            return CampaignConfig.load(file, overrides);
+            return CampaignConfig.load(file, set.overrides);
         }
     }
 }

@@ -62,7 +62,8 @@ public final class Cli {
         }
     }
 
-    private static String oneLine(String message) {
+    /** {@code message} as one line: its lines joined with "; " ({@code "invalid input"} when null). */
+    public static String oneLine(String message) {
         return message == null ? "invalid input" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 }
