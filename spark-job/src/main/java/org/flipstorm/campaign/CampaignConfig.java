@@ -3,7 +3,12 @@ package org.flipstorm.campaign;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderFile;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
@@ -30,6 +35,14 @@ public final class CampaignConfig {
     private static final Config REFERENCE = ConfigFactory.defaultReference(CampaignConfig.class.getClassLoader());
     /** Every key of {@code reference.conf}'s campaign block, those without a default included. */
     private static final Set<String> KNOWN = keys(REFERENCE.getObject(ROOT), "");
+    /**
+     * HOCON skips an {@code include} that finds no file, silently: a misspelt name, or a config
+     * shipped to a cluster without the file it includes, would run on the defaults of whatever it
+     * lost (seen as a baffling "images.count is missing" at best). Here every include, plain or
+     * {@code file(...)}, must find its file, as {@code include required(...)} would.
+     */
+    private static final ConfigParseOptions STRICT = ConfigParseOptions.defaults()
+            .setIncluder(new RequiredIncludes(null));
 
     private CampaignConfig() {}
 
@@ -38,6 +51,28 @@ public final class CampaignConfig {
      * {@code campaign.trials-per-layer = 100}) taking precedence, over the defaults.
      */
     public static CampaignSpec load(File file, List<String> overrides) {
+        return fromConfig(parse(file, overrides));
+    }
+
+    /**
+     * {@code file} as one HOCON text that needs no other file: its includes inlined, {@code overrides}
+     * applied and substitutions resolved, the defaults left out (the reader lays them under it as
+     * for any config). It reads as {@code load(file, overrides)} does, and is checked the same way
+     * first, so a mistake is found where the config was written. What the cluster submit scripts
+     * ship to a driver that runs in a container, where the files it includes are not.
+     */
+    public static String render(File file, List<String> overrides) {
+        Config conf = parse(file, overrides);
+        fromConfig(conf);
+        Config campaign = ConfigFactory.empty().withValue(ROOT, conf.getValue(ROOT));
+        return "# " + file + (overrides.isEmpty() ? "" : " with " + String.join(", ", overrides))
+                + ": includes inlined, substitutions resolved (flipstorm config)\n"
+                + campaign.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
+                        .setJson(false));
+    }
+
+    /** {@code file} under {@code overrides}, includes required, resolved. */
+    private static Config parse(File file, List<String> overrides) {
         if (file == null || !file.isFile()) {
             throw new IllegalArgumentException("campaign config " + file + " does not exist; expected a HOCON file"
                     + " such as conf/local.conf");
@@ -51,13 +86,40 @@ public final class CampaignConfig {
                         + " as campaign.seed=7 or 'campaign.layers=[conv1, conv2]'", e);
             }
         }
-        Config conf;
         try {
-            conf = over.withFallback(ConfigFactory.parseFile(file)).resolve();
+            return over.withFallback(ConfigFactory.parseFile(file, STRICT)).resolve();
+        } catch (ConfigException.IO e) {
+            throw new IllegalArgumentException("campaign config " + file + " includes a file that cannot be read ("
+                    + e.getMessage() + "); include \"NAME\" reads NAME beside the file that includes it (include"
+                    + " \"local.conf\" in conf/ reads conf/local.conf), include file(\"PATH\") reads PATH as given", e);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("campaign config " + file + " is not valid HOCON: " + e.getMessage(), e);
         }
-        return fromConfig(conf);
+    }
+
+    /** An includer that turns a missing included file into an error; the library's own does the rest. */
+    private record RequiredIncludes(ConfigIncluder fallback) implements ConfigIncluder, ConfigIncluderFile {
+        @Override
+        public ConfigIncluder withFallback(ConfigIncluder next) {
+            if (next == fallback) {
+                return this;
+            }
+            return new RequiredIncludes(fallback == null ? next : fallback.withFallback(next));
+        }
+
+        @Override
+        public ConfigObject include(ConfigIncludeContext context, String what) {
+            return fallback.include(required(context), what);
+        }
+
+        @Override
+        public ConfigObject includeFile(ConfigIncludeContext context, File file) {
+            return ConfigFactory.parseFileAnySyntax(file, required(context).parseOptions()).root();
+        }
+
+        private static ConfigIncludeContext required(ConfigIncludeContext context) {
+            return context.setParseOptions(context.parseOptions().setAllowMissing(false));
+        }
     }
 
     /** Builds the spec from a parsed config that has a {@value #ROOT} block, over the defaults. */
