@@ -73,3 +73,51 @@ flipstorm_submit_confs() {
   [[ -z "${FLIPSTORM_EXECUTOR_CORES:-}" ]] || printf '%s\n' --conf "spark.executor.cores=$FLIPSTORM_EXECUTOR_CORES"
   printf '%s\n' --conf "spark.task.maxFailures=${FLIPSTORM_TASK_FAILURES:-4}"
 }
+
+# The campaign's arguments, CONFIG [CONFIG...] [--set KEY=VALUE ...], split into FLIPSTORM_CONFIGS
+# and FLIPSTORM_SETS (each "--set" with its value); exits 2 naming a config that does not exist or
+# an argument that is neither. Call it before any build, so a typo costs no time.
+flipstorm_campaign_args() {
+  FLIPSTORM_CONFIGS=()
+  FLIPSTORM_SETS=()
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --set)
+        [[ $# -ge 2 ]] || { echo "--set needs KEY=VALUE, e.g. --set campaign.seed=7" >&2; exit 2; }
+        FLIPSTORM_SETS+=(--set "$2")
+        shift 2
+        ;;
+      --set=*) FLIPSTORM_SETS+=(--set "${1#--set=}"); shift ;;
+      -*) echo "unknown campaign option '$1'; expected CONFIG [CONFIG...] [--set KEY=VALUE ...]" >&2; exit 2 ;;
+      *)
+        [[ -f "$1" ]] || { echo "campaign config $1 does not exist" >&2; exit 2; }
+        FLIPSTORM_CONFIGS+=("$1")
+        shift
+        ;;
+    esac
+  done
+  [[ ${#FLIPSTORM_CONFIGS[@]} -ge 1 ]] \
+    || { echo "no campaign config given; expected CONFIG [CONFIG...] [--set KEY=VALUE ...]" >&2; exit 2; }
+}
+
+# For a driver that runs in a container (YARN cluster mode, Kubernetes), where the files a config
+# includes are not: each of FLIPSTORM_CONFIGS (flipstorm_campaign_args) becomes one self-contained
+# file of the same name in directory $2, written by the `config` command of job jar $1 (includes
+# inlined, FLIPSTORM_SETS applied, keys and values checked here, before anything is submitted).
+# Sets FLIPSTORM_SHIPPED (those files, for --files) and FLIPSTORM_SHIPPED_ARGS (their names: the
+# driver's arguments). Exits 2 on a bad config.
+flipstorm_resolve_configs() {
+  local jar="$1" dir="$2" c name
+  FLIPSTORM_SHIPPED=()
+  FLIPSTORM_SHIPPED_ARGS=()
+  for c in "${FLIPSTORM_CONFIGS[@]}"; do
+    name="$(basename "$c")"
+    [[ "$name" != *,* ]] || { echo "campaign config $c: a comma in its name cannot travel in spark-submit --files" >&2; exit 2; }
+    [[ ! -e "$dir/$name" ]] \
+      || { echo "two campaign configs are named $name; the driver's directory holds one file per name: rename one" >&2; exit 2; }
+    "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx256m -cp "$jar" org.flipstorm.campaign.ConfigMain "$c" \
+      "${FLIPSTORM_SETS[@]}" --out "$dir/$name" || exit 2
+    FLIPSTORM_SHIPPED+=("$dir/$name")
+    FLIPSTORM_SHIPPED_ARGS+=("$name")
+  done
+}

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -251,7 +252,12 @@ class YarnIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void inClusterModeTheDriverRunsInAContainerAndWritesTheSameRows() throws Exception {
         String campaign = cluster.hdfs() + "/campaigns/cluster/same";
-        Submission s = submit("cluster", "cluster", config(cluster.hdfs() + "/campaigns/cluster"), () -> { });
+        // Submitted as a variant that includes the full config: the script ships it self-contained,
+        // since the included file is not in the ApplicationMaster's container.
+        Path full = config(cluster.hdfs() + "/campaigns/cluster");
+        Path variant = Files.writeString(dir.resolve("cluster-variant.conf"), "include \"" + full.getFileName()
+                + "\"\ncampaign { name = same }\n");
+        Submission s = submit("cluster", "cluster", variant, () -> { });
         assertTrue(cluster.log("cluster").contains("final status: SUCCEEDED"), cluster.log("cluster"));
         assertSameRows(rows(campaign), "cluster mode");
         assertExecutorSettings(campaign);
