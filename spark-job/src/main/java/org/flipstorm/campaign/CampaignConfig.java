@@ -65,8 +65,10 @@ public final class CampaignConfig {
         Config conf = parse(file, overrides);
         fromConfig(conf);
         Config campaign = ConfigFactory.empty().withValue(ROOT, conf.getValue(ROOT));
-        return "# " + file + (overrides.isEmpty() ? "" : " with " + String.join(", ", overrides))
-                + ": includes inlined, substitutions resolved (flipstorm config)\n"
+        // one comment line, whatever line breaks an override holds
+        String header = (file + (overrides.isEmpty() ? "" : " with " + String.join(", ", overrides)))
+                .replaceAll("\\s+", " ");
+        return "# " + header + ": includes inlined, substitutions resolved (flipstorm config)\n"
                 + campaign.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false)
                         .setJson(false));
     }

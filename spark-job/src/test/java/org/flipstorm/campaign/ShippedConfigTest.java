@@ -77,10 +77,12 @@ class ShippedConfigTest {
 
     @Test
     void renderedConfigReadsAsTheOriginalWithItsOverridesAndNeedsNoOtherFile() throws Exception {
-        List<String> sets = List.of("campaign.trials-per-layer=7", "campaign.images.count=150");
+        List<String> sets = List.of("campaign.trials-per-layer=7", "campaign.images.count=150",
+                "campaign.bits=[3,\n5]");
         CampaignSpec expected = CampaignConfig.load(variant.toFile(), sets);
         assertEquals("variant-int8", expected.name());
         assertEquals(7, expected.trialsPerLayer());
+        assertEquals(List.of(3, 5), expected.bits(), "an override over two lines");
         assertEquals(List.of("conv1", "logits"), expected.layers(), "read through both includes");
         Path alone = Files.createDirectories(dir.resolve("elsewhere")).resolve("variant.conf");
         Files.writeString(alone, CampaignConfig.render(variant.toFile(), sets));
