@@ -22,10 +22,11 @@ esac
 config="${1:-conf/nightly.conf}"
 [[ -f "$config" ]] || { echo "nightly: config $config does not exist; expected a HOCON file such as conf/nightly.conf" >&2; exit 2; }
 day="$(date -u +%F)"
-base="$(sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*\([A-Za-z0-9._-]*\).*/\1/p' "$config" | sed -n 1p)"
-output="$(sed -n 's/^[[:space:]]*output[[:space:]]*=[[:space:]]*\([^#[:space:]]*\).*/\1/p' "$config" | sed -n 1p)"
-[[ -n "$base" ]] || { echo "nightly: $config needs campaign.name" >&2; exit 2; }
-output="${output:-campaigns}" # reference.conf's default
+# Name and output as the campaign reads them (includes followed, quotes gone, defaults applied);
+# a bad config is refused here, in one line, before anything runs.
+settings="$(bin/flipstorm config "$config" --get campaign.name --get campaign.output)" || exit 2
+base="$(sed -n 1p <<< "$settings")"
+output="$(sed -n 2p <<< "$settings")"
 name="$base-$day"
 echo "nightly: campaign $name ($config)"
 if [[ -n "${FLIPSTORM_SUBMIT:-}" ]]; then

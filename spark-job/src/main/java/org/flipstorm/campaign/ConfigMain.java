@@ -3,6 +3,8 @@ package org.flipstorm.campaign;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.flipstorm.common.cli.Cli;
 import org.flipstorm.common.cli.HelpOption;
@@ -12,10 +14,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code config CONFIG [--set key=value ...] [--out FILE]}: a campaign config as one file that
- * needs no other (includes inlined, overrides applied, substitutions resolved), checked as a
+ * {@code config CONFIG [--set key=value ...] [--get KEY ...] [--out FILE]}: a campaign config as
+ * one file that needs no other (includes inlined, overrides applied, substitutions resolved), checked as a
  * campaign checks it. The YARN and Kubernetes scripts ship it to a driver that runs in a container,
  * where the files the config includes are not; a user reads in it what a campaign will run with.
+ * With {@code --get}, single values instead (defaults included), for scripts such as nightly.sh.
  * Needs no Spark and no ND4J.
  */
 @Command(name = "config", sortOptions = false, description = "Prints a campaign config as one file that needs no"
@@ -26,6 +29,9 @@ public final class ConfigMain implements Callable<Integer> {
     HelpOption help;
     @Mixin
     CampaignMain.ConfigArgs config;
+    @Option(names = "--get", paramLabel = "KEY", description = "Print only the value of KEY, e.g. campaign.output,"
+            + " its default included: a string as it is, anything else in HOCON; one line each (repeatable).")
+    List<String> get = new ArrayList<>();
     @Option(names = "--out", paramLabel = "FILE", description = "Write it to FILE (atomically) instead of standard"
             + " output.")
     Path out;
@@ -47,7 +53,16 @@ public final class ConfigMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String text = CampaignConfig.render(config.file, config.set.overrides);
+        String text;
+        if (get.isEmpty()) {
+            text = CampaignConfig.render(config.file, config.set.overrides);
+        } else {
+            StringBuilder values = new StringBuilder();
+            for (String key : get) {
+                values.append(CampaignConfig.value(config.file, config.set.overrides, key)).append('\n');
+            }
+            text = values.toString();
+        }
         if (out == null) {
             stdout.print(text);
         } else {

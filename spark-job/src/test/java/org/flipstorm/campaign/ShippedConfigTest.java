@@ -126,6 +126,24 @@ class ShippedConfigTest {
         assertFalse(Files.exists(dir.resolve("t.conf")), "nothing written for a refused config");
     }
 
+    @Test
+    void getPrintsOneSettledValueALineDefaultsIncluded() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        assertEquals(0, ConfigMain.run(new String[] {variant.toString(), "--set", "campaign.seed=5", "--get",
+                "campaign.name", "--get", "campaign.output", "--get", "campaign.seed", "--get", "campaign.layers",
+                "--get", "campaign.images-per-shard"}, ps, ps), buf.toString(StandardCharsets.UTF_8));
+        // the name through a substitution, the output unquoted from the included file, a default last
+        assertEquals(List.of("variant-int8", "hdfs:///campaigns", "5", "[\"conv1\",\"logits\"]",
+                String.valueOf(CampaignConfig.load(variant.toFile(), List.of()).imagesPerShard())),
+                buf.toString(StandardCharsets.UTF_8).lines().toList());
+        for (String key : List.of("campaign.trails", "seed")) {
+            buf.reset();
+            assertEquals(2, ConfigMain.run(new String[] {variant.toString(), "--get", key}, ps, ps));
+            assertTrue(buf.toString(StandardCharsets.UTF_8).contains("no campaign key " + key), buf.toString());
+        }
+    }
+
     /** A jar whose manifest puts this JVM's class path behind it: the scripts' java -cp runs the classes under test. */
     private Path classPathJar() throws Exception {
         String cp = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
