@@ -14,6 +14,7 @@ flipstorm_require_spark() {
 # Splits the script's arguments at the first "--": the campaign's own arguments before it go to
 # FLIPSTORM_APP_ARGS, spark-submit options after it to FLIPSTORM_SUBMIT_ARGS (they come before the
 # jar, so they may override anything the script sets, e.g. -- --conf spark.executor.memory=4g).
+# A -h or --help before "--" prints the calling script's header comment and exits 0.
 flipstorm_split_args() {
   FLIPSTORM_APP_ARGS=()
   FLIPSTORM_SUBMIT_ARGS=()
@@ -21,6 +22,9 @@ flipstorm_split_args() {
   for a in "$@"; do
     if [[ $rest -eq 0 && "$a" == "--" ]]; then
       rest=1
+    elif [[ $rest -eq 0 && ( "$a" == -h || "$a" == --help ) ]]; then
+      sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"
+      exit 0
     elif [[ $rest -eq 0 ]]; then
       FLIPSTORM_APP_ARGS+=("$a")
     else

@@ -107,6 +107,17 @@ class SubmitScriptsTest {
     }
 
     @Test
+    void helpPrintsTheScriptsOwnUsageWithoutSpark() throws Exception {
+        for (String script : List.of("submit-standalone.sh", "submit-yarn.sh", "submit-k8s.sh")) {
+            Run r = run(Map.of(), ROOT.resolve("submit-scripts/" + script).toString(), "--help");
+            assertEquals(0, r.status(), script + ": " + r.output());
+            assertTrue(r.output().startsWith("Submits a campaign"), script + ": " + r.output());
+            assertTrue(r.output().contains("submit-scripts/" + script + " "), script + ": " + r.output());
+            assertFalse(r.output().contains("set -euo") || r.output().contains("#"), script + ": " + r.output());
+        }
+    }
+
+    @Test
     void aMissingSparkHomeIsOneLineBeforeAnyBuild() throws Exception {
         for (String script : List.of("submit-standalone.sh", "submit-yarn.sh", "submit-k8s.sh")) {
             List<String> args = switch (script) {
