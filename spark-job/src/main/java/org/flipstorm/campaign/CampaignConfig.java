@@ -74,25 +74,30 @@ public final class CampaignConfig {
     }
 
     /**
-     * The value of {@code key} (e.g. {@code campaign.output}) as a campaign of {@code file} and
-     * {@code overrides} would read it, {@code reference.conf}'s default included: a string as it
-     * is, anything else in concise HOCON. For scripts that need one setting of a config.
+     * The values of {@code keys} (e.g. {@code campaign.output}) as a campaign of {@code file} and
+     * {@code overrides} would read them, {@code reference.conf}'s defaults included: a string as it
+     * is, anything else in concise HOCON. The file is read and checked once. For scripts that need
+     * a few settings of a config.
      */
-    public static String value(File file, List<String> overrides, String key) {
+    public static List<String> values(File file, List<String> overrides, List<String> keys) {
         Config conf = parse(file, overrides);
         fromConfig(conf);
         Config all = conf.withFallback(REFERENCE);
-        if (!key.startsWith(ROOT + ".") || !KNOWN.contains(key.substring(ROOT.length() + 1))
-                && !all.hasPathOrNull(key)) {
-            throw new IllegalArgumentException("no campaign key " + key + "; known keys: campaign.KEY for KEY in "
-                    + new TreeSet<>(KNOWN));
+        List<String> values = new ArrayList<>();
+        for (String key : keys) {
+            if (!key.startsWith(ROOT + ".") || !KNOWN.contains(key.substring(ROOT.length() + 1))
+                    && !all.hasPathOrNull(key)) {
+                throw new IllegalArgumentException("no campaign key " + key + "; known keys: campaign.KEY for KEY in "
+                        + new TreeSet<>(KNOWN));
+            }
+            if (!all.hasPath(key)) {
+                throw new IllegalArgumentException(key + " is not set in " + file + " and has no default");
+            }
+            ConfigValue v = all.getValue(key);
+            values.add(v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped()
+                    : v.render(ConfigRenderOptions.concise()));
         }
-        if (!all.hasPath(key)) {
-            throw new IllegalArgumentException(key + " is not set in " + file + " and has no default");
-        }
-        ConfigValue v = all.getValue(key);
-        return v.valueType() == ConfigValueType.STRING ? (String) v.unwrapped()
-                : v.render(ConfigRenderOptions.concise());
+        return values;
     }
 
     /** {@code file} under {@code overrides}, includes required, resolved. */

@@ -57,11 +57,7 @@ public final class ConfigMain implements Callable<Integer> {
         if (get.isEmpty()) {
             text = CampaignConfig.render(config.file, config.set.overrides);
         } else {
-            StringBuilder values = new StringBuilder();
-            for (String key : get) {
-                values.append(CampaignConfig.value(config.file, config.set.overrides, key)).append('\n');
-            }
-            text = values.toString();
+            text = String.join("\n", CampaignConfig.values(config.file, config.set.overrides, get)) + "\n";
         }
         if (out == null) {
             stdout.print(text);
