@@ -1,5 +1,6 @@
 package org.flipstorm.zoo.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelBuilder;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.flipstorm.zoo.ZooException;
@@ -32,7 +34,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Reads a Keras 2 HDF5 model ({@code model.save("m.h5")}, Sequential or functional) through
- * DL4J's {@link KerasModelImport}, then makes a {@code channels_last} network take the NCHW images
+ * DL4J's Keras model builder, then makes a {@code channels_last} network take the NCHW images
  * every FlipStorm dataset gives: each convolution, pooling and batch-norm layer switches to NCHW
  * (their weights are stored the same way in both layouts), and the dense layer after a flatten gets
  * its input rows reordered from Keras's (H, W, C) order to (C, H, W), so it computes the same
@@ -49,20 +51,34 @@ public final class KerasImport {
      * know how to switch is refused by name.
      */
     public static Model read(Path file) throws ZooException {
-        MultiLayerNetwork sequential;
+        Model imported;
         try {
-            sequential = KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false);
-        } catch (Exception notSequential) {
-            ComputationGraph functional;
-            try {
-                functional = KerasModelImport.importKerasModelAndWeights(file.toString(), false);
-            } catch (Exception e) {
-                throw new ZooException("cannot import " + file + " as a Keras HDF5 model (Sequential or functional): "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()), e);
-            }
-            return withLogitsHead(toNchw(functional));
+            imported = importClosing(file);
+        } catch (Exception e) {
+            throw new ZooException("cannot import " + file + " as a Keras HDF5 model (Sequential or functional): "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()), e);
         }
-        return withLogitsHead(toNchw(sequential));
+        return imported instanceof MultiLayerNetwork sequential ? withLogitsHead(toNchw(sequential))
+                : withLogitsHead(toNchw((ComputationGraph) imported));
+    }
+
+    /**
+     * DL4J's import of {@code file}, as a Sequential model when its {@code model_config} names one,
+     * else as a functional one. The HDF5 file is closed here whatever happens: DL4J's own entry
+     * points ({@code KerasModelImport}) leave it open when the build fails, and JavaCPP then closes
+     * it from its deallocator thread, racing this thread's HDF5 calls in a library not built for
+     * threads (that aborted a test JVM once).
+     */
+    private static Model importClosing(Path file) throws Exception {
+        KerasModelBuilder builder = new KerasModel().modelBuilder();
+        try {
+            builder.modelHdf5Filename(file.toString()).enforceTrainingConfig(false);
+            String className = new ObjectMapper().readTree(builder.getModelJson()).path("class_name").asText();
+            return "Sequential".equals(className) ? builder.buildSequential().getMultiLayerNetwork()
+                    : builder.buildModel().getComputationGraph();
+        } finally {
+            builder.close();
+        }
     }
 
     /** The graph with its last dense layer giving logits, followed by a softmax loss layer. */

@@ -1,5 +1,11 @@
 package org.flipstorm.zoo.store;
 
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ALL;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ATTR;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_DATASET;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_FILE;
+import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_GROUP;
+import static org.bytedeco.hdf5.global.hdf5.H5Fget_obj_count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +69,36 @@ class KerasImportTest {
         assertTrue(err < 1e-4, "relative error " + err + "\nDL4J " + logits + "\nnumpy " + expected);
         assertEquals(List.of("softmax"), g.getConfiguration().getNetworkOutputs(), "softmax moved to the loss layer");
         assertTrue(g.getVertex("add") != null, "the residual add keeps its Keras name");
+    }
+
+    /**
+     * Every import closes the HDF5 file it opened, on failure too. DL4J's importers leave the file
+     * open when the build fails (a functional model tried as Sequential); JavaCPP then closes it from
+     * its deallocator thread while this thread reads HDF5, and the HDF5 library, not built for
+     * threads, can abort the JVM (it did once in CI).
+     */
+    @Test
+    void everyImportClosesTheHdf5FilesItOpened() throws Exception {
+        Dl4jRuntime.configure();
+        for (String name : List.of("tiny-cnn.h5", "tiny-residual.h5")) {
+            KerasImport.read(FIXTURES.resolve(name));
+            assertEquals(0, openHdf5Objects(), "HDF5 objects left open after importing " + name);
+        }
+        Path notKeras = Files.writeString(dir.resolve("not-a-model.h5"), "no HDF5 here");
+        assertThrows(ZooException.class, () -> KerasImport.read(notKeras));
+        Path emptyHdf5 = dir.resolve("empty.h5"); // HDF5, but without Keras's model_config
+        new org.bytedeco.hdf5.H5File(emptyHdf5.toString(), org.bytedeco.hdf5.global.hdf5.H5F_ACC_TRUNC()).deallocate();
+        assertEquals(0, openHdf5Objects(), "the test's own file is closed");
+        assertThrows(ZooException.class, () -> KerasImport.read(emptyHdf5));
+        assertEquals(0, openHdf5Objects(), "HDF5 objects left open after a refused file");
+    }
+
+    /**
+     * Files, groups, datasets and attributes open in this JVM's HDF5 library, over all files (not
+     * datatypes: the library keeps its predefined ones open).
+     */
+    private static long openHdf5Objects() {
+        return H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_FILE | H5F_OBJ_GROUP | H5F_OBJ_DATASET | H5F_OBJ_ATTR);
     }
 
     @Test
