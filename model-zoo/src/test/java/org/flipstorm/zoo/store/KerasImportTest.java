@@ -1,5 +1,6 @@
 package org.flipstorm.zoo.store;
 
+import static org.bytedeco.hdf5.global.hdf5.H5F_ACC_TRUNC;
 import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ALL;
 import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_ATTR;
 import static org.bytedeco.hdf5.global.hdf5.H5F_OBJ_DATASET;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.hdf5.H5File;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.flipstorm.zoo.ZooException;
 import org.flipstorm.zoo.runtime.Dl4jRuntime;
@@ -87,7 +89,7 @@ class KerasImportTest {
         Path notKeras = Files.writeString(dir.resolve("not-a-model.h5"), "no HDF5 here");
         assertThrows(ZooException.class, () -> KerasImport.read(notKeras));
         Path emptyHdf5 = dir.resolve("empty.h5"); // HDF5, but without Keras's model_config
-        new org.bytedeco.hdf5.H5File(emptyHdf5.toString(), org.bytedeco.hdf5.global.hdf5.H5F_ACC_TRUNC()).deallocate();
+        new H5File(emptyHdf5.toString(), H5F_ACC_TRUNC()).deallocate();
         assertEquals(0, openHdf5Objects(), "the test's own file is closed");
         assertThrows(ZooException.class, () -> KerasImport.read(emptyHdf5));
         assertEquals(0, openHdf5Objects(), "HDF5 objects left open after a refused file");
