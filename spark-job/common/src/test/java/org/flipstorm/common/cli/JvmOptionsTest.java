@@ -41,7 +41,7 @@ class JvmOptionsTest {
     void theLauncherPassesEveryOptionToEveryCommand() throws Exception {
         List<String> options = options();
         for (String command : List.of("campaign", "plan", "config", "profile", "summary", "improvement", "compare",
-                "train", "card", "import", "slice", "migrate-head")) {
+                "train", "history", "card", "import", "slice", "migrate-head")) {
             Result r = dryRun(command, Map.of("FLIPSTORM_JAVA_OPTS", "-Dflipstorm.probe=1", "FLIPSTORM_JEMALLOC", "none"));
             String out = r.out();
             assertEquals(0, r.exit(), out);
