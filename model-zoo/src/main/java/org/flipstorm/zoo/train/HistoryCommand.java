@@ -7,10 +7,12 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -142,14 +144,14 @@ public final class HistoryCommand implements Callable<Integer> {
             sb.append(" |\n");
         }
         sb.append('\n');
+        // from --all-from on when given (the stretch a reader compares), else over the table's rows
+        SortedSet<Integer> compared = allFrom == null ? rows : rows.tailSet(allFrom);
+        String reference = runs.keySet().iterator().next();
         int col = 0;
         for (Map.Entry<String, Checkpoints.State> run : runs.entrySet()) {
             sb.append(summary(run.getKey(), run.getValue(), recent)).append('\n');
             if (col > 0) {
-                // from --all-from on when given (the stretch a reader compares), else over the table's rows
-                TreeSet<Integer> compared = new TreeSet<>(allFrom == null ? rows : rows.tailSet(allFrom));
-                sb.append(difference(run.getKey(), runs.keySet().iterator().next(), byEpoch.get(col), byEpoch.get(0),
-                        compared)).append('\n');
+                sb.append(difference(run.getKey(), reference, byEpoch.get(col), byEpoch.get(0), compared)).append('\n');
             }
             col++;
         }
@@ -168,31 +170,26 @@ public final class HistoryCommand implements Callable<Integer> {
             }
         }
         List<Checkpoints.EpochLine> last = h.subList(Math.max(0, h.size() - recent), h.size());
+        DoubleSummaryStatistics seconds = last.stream().mapToDouble(Checkpoints.EpochLine::seconds).summaryStatistics();
+        DoubleSummaryStatistics speed = last.stream().mapToDouble(Checkpoints.EpochLine::imagesPerSecond)
+                .summaryStatistics();
         return fmt("- %s: %d epochs in %.2f h of training; best %.2f%% after epoch %d; epochs %d-%d: %.0f-%.0f s"
                         + " an epoch, %.0f-%.0f images/s",
                 name, s.epochsDone(), s.trainSeconds() / 3600, 100 * best.testAccuracy(), best.epoch(),
                 last.get(0).epoch(), last.get(last.size() - 1).epoch(),
-                last.stream().mapToDouble(Checkpoints.EpochLine::seconds).min().orElseThrow(),
-                last.stream().mapToDouble(Checkpoints.EpochLine::seconds).max().orElseThrow(),
-                last.stream().mapToDouble(Checkpoints.EpochLine::imagesPerSecond).min().orElseThrow(),
-                last.stream().mapToDouble(Checkpoints.EpochLine::imagesPerSecond).max().orElseThrow());
+                seconds.getMin(), seconds.getMax(), speed.getMin(), speed.getMax());
     }
 
     private static String difference(String name, String reference, Map<Integer, Checkpoints.EpochLine> run,
-                                     Map<Integer, Checkpoints.EpochLine> ref, TreeSet<Integer> epochs) {
+                                     Map<Integer, Checkpoints.EpochLine> ref, SortedSet<Integer> epochs) {
         List<Integer> both = epochs.stream().filter(e -> run.containsKey(e) && ref.containsKey(e)).toList();
         if (both.isEmpty()) {
             return "  " + name + " - " + reference + ": no epoch compared that both reached";
         }
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (int e : both) {
-            double d = 100 * (run.get(e).testAccuracy() - ref.get(e).testAccuracy());
-            lo = Math.min(lo, d);
-            hi = Math.max(hi, d);
-        }
+        DoubleSummaryStatistics d = both.stream()
+                .mapToDouble(e -> 100 * (run.get(e).testAccuracy() - ref.get(e).testAccuracy())).summaryStatistics();
         return fmt("  %s - %s over the %d epochs compared that both reached (%d-%d): %+.2f to %+.2f points", name,
-                reference, both.size(), both.get(0), both.get(both.size() - 1), lo, hi);
+                reference, both.size(), both.get(0), both.get(both.size() - 1), d.getMin(), d.getMax());
     }
 
     /** A learning rate to three significant digits, without trailing zeros (0.01, not 0.0100). */
