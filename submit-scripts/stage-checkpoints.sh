@@ -3,7 +3,9 @@
 # (epoch-NNN.zip named by state.json, and state.json) and unstages older ones, so that a commit
 # carries each run over to a session on another machine at the cost of one checkpoint per run:
 #   submit-scripts/stage-checkpoints.sh && git commit -m "checkpoints: ..."
-# A run whose finished model is in model-zoo/models/ has its checkpoints removed from the index.
+# A run whose finished model is in model-zoo/models/ has its checkpoints removed from the index;
+# its state.json, the per-epoch history that 'flipstorm history' reads, is kept (copied to
+# docs/data/training/<model id>/ and staged).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 shopt -s nullglob
@@ -15,6 +17,12 @@ for dir in model-zoo/checkpoints/*/; do
   if [[ -f "model-zoo/models/$id.zip" || ! -f "$state" ]]; then
     if [[ -n "$tracked" ]]; then
       git rm -q -r --cached -- "$dir"
+    fi
+    if [[ -f "model-zoo/models/$id.zip" && -f "$state" ]]; then
+      mkdir -p "docs/data/training/$id"
+      cp "$state" "docs/data/training/$id/state.json"
+      git add -- "docs/data/training/$id/state.json"
+      echo "$id: history kept in docs/data/training/$id/state.json"
     fi
     echo "$id: finished or empty, no checkpoint kept"
     continue
